@@ -1,0 +1,182 @@
+/**
+ * Loading an app's certificate credential: the certificate(s) and the private key, from PEM text
+ * or files, checked (key matches, within validity) and ready to sign client assertions.
+ *
+ * @module
+ */
+
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import { InvalidInputError } from "../errors.ts";
+import { digest, parsePemBlocks, toBase64Url, toHex } from "../encoding.ts";
+
+/** A certificate credential ready for signing. The private key never leaves this object. */
+export interface LoadedCertificate {
+  /** DER bytes of the leaf certificate first, then any chain certificates, in file order. */
+  readonly chain: readonly Uint8Array[];
+  /** The private key, as a Node KeyObject (exportable to PKCS#8 for jose). */
+  readonly privateKey: KeyObject;
+  /** SHA-1 thumbprint, upper-case hex, as the Azure portal shows it. */
+  readonly thumbprintSha1: string;
+  /** SHA-256 thumbprint, upper-case hex. */
+  readonly thumbprintSha256: string;
+  /** base64url SHA-1 of the DER leaf: the `x5t` header. */
+  readonly x5t: string;
+  /** base64url SHA-256 of the DER leaf: the `x5t#S256` header. */
+  readonly x5tS256: string;
+  /** The leaf's subject, e.g. `CN=graphcall demo`. */
+  readonly subject: string;
+  /** Start of validity. */
+  readonly notBefore: Date;
+  /** End of validity. */
+  readonly notAfter: Date;
+  /** Where it came from, for messages (a path, or "inline"). */
+  readonly source: string;
+}
+
+/** Where to read a certificate credential from. */
+export interface CertificateSource {
+  /** A PEM file holding the certificate(s) and the key, in any order. */
+  path?: string;
+  /** A separate key file, when `path` holds only certificates. */
+  keyPath?: string;
+  /** PEM text instead of a file. */
+  pem?: string;
+  /** Password of an encrypted key. */
+  password?: string;
+}
+
+/** Options for {@link loadCertificate}. */
+export interface LoadCertificateOptions {
+  /** The clock, for the validity check. */
+  now?: () => number;
+  /** Skip the validity check (doctor reports it separately). */
+  allowOutsideValidity?: boolean;
+  /** The field name used in error messages. */
+  field?: string;
+}
+
+async function readText(path: string, field: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "file not found"
+      : e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable
+      ? "file not readable"
+      : "could not be read";
+    throw new InvalidInputError(field, `${path}: ${why}`, { cause: e });
+  }
+}
+
+/**
+ * Reads and checks a certificate credential.
+ *
+ * @example Load a PEM file with the certificate and its key
+ * ```ts ignore
+ * import { loadCertificate } from "./certificate.ts";
+ * const cert = await loadCertificate({ path: "app.pem" });
+ * console.log(cert.thumbprintSha1);
+ * ```
+ *
+ * @throws {InvalidInputError} naming the file when it is missing, unreadable, has no
+ * certificate or key, the key does not match, or the certificate is outside its validity.
+ */
+export async function loadCertificate(
+  source: CertificateSource,
+  options: LoadCertificateOptions = {},
+): Promise<LoadedCertificate> {
+  const field = options.field ?? "certificate";
+  const where = source.path ?? "inline PEM";
+  let text = source.pem ?? "";
+  if (source.path) text = await readText(source.path, field);
+  if (source.keyPath) text += "\n" + await readText(source.keyPath, field);
+
+  const blocks = parsePemBlocks(text);
+  const certBlocks = blocks.filter((b) => b.label === "CERTIFICATE");
+  const keyBlock = blocks.find((b) => /PRIVATE KEY$/.test(b.label));
+  if (certBlocks.length === 0) {
+    throw new InvalidInputError(field, `${where}: no "BEGIN CERTIFICATE" block found`);
+  }
+  if (!keyBlock) {
+    throw new InvalidInputError(
+      field,
+      `${where}: no private key found; put the key in the same PEM file or give the key file`,
+    );
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = source.password === undefined
+      ? createPrivateKey(keyBlock.text)
+      : createPrivateKey({ key: keyBlock.text, passphrase: source.password });
+  } catch (e) {
+    const encrypted = keyBlock.label === "ENCRYPTED PRIVATE KEY";
+    throw new InvalidInputError(
+      field,
+      encrypted
+        ? `${where}: the private key is encrypted and the password is ${
+          source.password === undefined ? "missing" : "wrong"
+        }`
+        : `${where}: the private key could not be read`,
+      { cause: e },
+    );
+  }
+  if (privateKey.asymmetricKeyType !== "rsa") {
+    throw new InvalidInputError(field, `${where}: the private key must be RSA`);
+  }
+
+  const chain = certBlocks.map((b) => b.der);
+  let leaf: X509Certificate | undefined;
+  for (const block of certBlocks) {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(block.text);
+    } catch (e) {
+      throw new InvalidInputError(field, `${where}: a certificate could not be parsed`, {
+        cause: e,
+      });
+    }
+    if (cert.checkPrivateKey(privateKey)) {
+      leaf = cert;
+      // Put the leaf first, keep the others in order.
+      chain.splice(chain.indexOf(block.der), 1);
+      chain.unshift(block.der);
+      break;
+    }
+  }
+  if (!leaf) {
+    throw new InvalidInputError(field, `${where}: the private key does not match the certificate`);
+  }
+  const notBefore = new Date(leaf.validFrom);
+  const notAfter = new Date(leaf.validTo);
+  const now = options.now?.() ?? Date.now();
+  if (!options.allowOutsideValidity) {
+    if (now < notBefore.getTime()) {
+      throw new InvalidInputError(
+        field,
+        `${where}: the certificate is not valid before ${notBefore.toISOString()}`,
+      );
+    }
+    if (now > notAfter.getTime()) {
+      throw new InvalidInputError(
+        field,
+        `${where}: the certificate expired on ${notAfter.toISOString()}; create a new one ` +
+          `(graphcall cert new) and upload it to the app registration`,
+      );
+    }
+  }
+  const der = chain[0]!;
+  const sha1 = await digest("SHA-1", der);
+  const sha256 = await digest("SHA-256", der);
+  return {
+    chain,
+    privateKey,
+    thumbprintSha1: toHex(sha1),
+    thumbprintSha256: toHex(sha256),
+    x5t: toBase64Url(sha1),
+    x5tS256: toBase64Url(sha256),
+    subject: leaf.subject.replace(/\n/g, ", "),
+    notBefore,
+    notAfter,
+    source: where,
+  };
+}

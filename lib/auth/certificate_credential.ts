@@ -1,0 +1,78 @@
+/**
+ * The app certificate credential (`Connect-MgGraph -ClientId -TenantId -Certificate`): each
+ * token request carries a fresh client assertion signed with the app's key.
+ *
+ * @module
+ */
+
+import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential.ts";
+import type { LoadedCertificate } from "./certificate.ts";
+import { type AssertionAlgorithm, createClientAssertion } from "./client_assertion.ts";
+import { requestToken, tokenEndpointFor } from "./token_request.ts";
+
+/** Options for {@link CertificateCredential}. */
+export interface CertificateCredentialOptions {
+  /** Tenant id (GUID) or domain. */
+  tenantId: string;
+  /** App (client) id. */
+  clientId: string;
+  /** The loaded certificate. */
+  certificate: LoadedCertificate;
+  /** Authority host, e.g. `https://login.microsoftonline.com`. */
+  authorityUrl: string;
+  /** Scope, e.g. `https://graph.microsoft.com/.default`. */
+  scope: string;
+  /** PS256 (default) or RS256. */
+  algorithm?: AssertionAlgorithm;
+  /** Send `x5c`. */
+  sendCertificateChain?: boolean;
+  /** Where the certificate came from, for messages. */
+  source?: string;
+  /** Injectable fetch. */
+  fetch?: typeof fetch;
+  /** Injectable clock, ms. */
+  now?: () => number;
+}
+
+/** Gets app-only tokens with a certificate client assertion. */
+export class CertificateCredential implements TokenCredential {
+  readonly kind = "certificate";
+  readonly source: string;
+  readonly #options: CertificateCredentialOptions;
+
+  constructor(options: CertificateCredentialOptions) {
+    this.#options = options;
+    this.source = options.source ?? options.certificate.source;
+  }
+
+  /** The token endpoint this credential posts to. */
+  get tokenEndpoint(): string {
+    return tokenEndpointFor(this.#options.authorityUrl, this.#options.tenantId);
+  }
+
+  async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
+    const o = this.#options;
+    const assertion = await createClientAssertion({
+      clientId: o.clientId,
+      tokenEndpoint: this.tokenEndpoint,
+      certificate: o.certificate,
+      ...(o.algorithm ? { algorithm: o.algorithm } : {}),
+      ...(o.sendCertificateChain ? { sendCertificateChain: true } : {}),
+      ...(o.now ? { now: o.now } : {}),
+    });
+    const issued = await requestToken({
+      tokenEndpoint: this.tokenEndpoint,
+      clientId: o.clientId,
+      scope: o.scope,
+      credential: { clientAssertion: assertion.jwt },
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      ...(o.now ? { now: o.now } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return {
+      token: issued.accessToken,
+      expiresAt: issued.expiresAt,
+      ...(issued.refreshAt !== undefined ? { refreshAt: issued.refreshAt } : {}),
+    };
+  }
+}

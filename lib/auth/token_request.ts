@@ -1,0 +1,159 @@
+/**
+ * The client-credentials request to Entra's v2.0 token endpoint, and the mapping of its error
+ * responses (AADSTS codes) to {@link AuthError}s with a fix.
+ *
+ * @module
+ */
+
+import { AuthError, GraphcallError } from "../errors.ts";
+import { redact } from "../redact.ts";
+import { aadstsHint } from "./aadsts_hints.ts";
+
+/** The JWT-bearer client assertion type. */
+export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/** What a token endpoint issued. */
+export interface IssuedToken {
+  /** The access token. Secret: never print it. */
+  readonly accessToken: string;
+  /** When it expires, ms since the epoch, by the local clock. */
+  readonly expiresAt: number;
+  /** When Entra asked for it to be renewed (`refresh_in`), if it did. */
+  readonly refreshAt?: number;
+}
+
+/** Options for {@link requestToken}. */
+export interface TokenRequestOptions {
+  /** `{authority}/{tenant}/oauth2/v2.0/token`. */
+  tokenEndpoint: string;
+  /** The app (client) id. */
+  clientId: string;
+  /** `{graph}/.default`. */
+  scope: string;
+  /** The credential part of the form: `client_secret`, or `client_assertion` (+ type). */
+  credential: { clientSecret: string } | { clientAssertion: string };
+  /** Injectable fetch. */
+  fetch?: typeof fetch;
+  /** Injectable clock, ms. */
+  now?: () => number;
+  /** Abort signal. */
+  signal?: AbortSignal;
+}
+
+/** The `{authority}/{tenant}/oauth2/v2.0/token` URL. */
+export function tokenEndpointFor(authorityUrl: string, tenant: string): string {
+  return `${authorityUrl.replace(/\/+$/, "")}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`;
+}
+
+interface EntraErrorBody {
+  error?: string;
+  error_description?: string;
+  error_codes?: number[];
+  timestamp?: string;
+  trace_id?: string;
+  correlation_id?: string;
+}
+
+/** Turns an Entra error response into an AuthError with the fix for its AADSTS code. */
+export function authErrorFromResponse(status: number, body: unknown): AuthError {
+  const b = (typeof body === "object" && body !== null ? body : {}) as EntraErrorBody;
+  const codes = Array.isArray(b.error_codes) ? b.error_codes.filter(Number.isInteger) : [];
+  const firstLine = typeof b.error_description === "string"
+    ? redact(b.error_description.split(/\r?\n/)[0] ?? "")
+    : "";
+  const fromText = /AADSTS(\d+)/.exec(firstLine)?.[1];
+  if (codes.length === 0 && fromText) codes.push(Number(fromText));
+  const code = codes[0];
+  const message = firstLine ||
+    `the token endpoint answered ${status}${b.error ? ` (${b.error})` : ""}`;
+  const hint = code === undefined ? undefined : aadstsHint(code, b.error_description ?? "");
+  return new AuthError(message, {
+    ...(b.error ? { error: b.error } : {}),
+    aadsts: codes,
+    status,
+    ...(b.trace_id ? { traceId: b.trace_id } : {}),
+    ...(b.correlation_id ? { correlationId: b.correlation_id } : {}),
+    ...(b.timestamp ? { timestamp: b.timestamp } : {}),
+  }, hint ? { remediation: hint } : {});
+}
+
+/**
+ * POSTs the client-credentials form and returns the token, or throws an {@link AuthError}.
+ *
+ * @example Ask for a Graph token with a secret
+ * ```ts ignore
+ * import { requestToken, tokenEndpointFor } from "./token_request.ts";
+ * const token = await requestToken({
+ *   tokenEndpoint: tokenEndpointFor("https://login.microsoftonline.com", "contoso.onmicrosoft.com"),
+ *   clientId: "0b5e8a21-6c4f-4d2e-9a57-3f1c2d8e7b60",
+ *   scope: "https://graph.microsoft.com/.default",
+ *   credential: { clientSecret: Deno.env.get("AZURE_CLIENT_SECRET")! },
+ * });
+ * ```
+ */
+export async function requestToken(options: TokenRequestOptions): Promise<IssuedToken> {
+  const form = new URLSearchParams({
+    client_id: options.clientId,
+    scope: options.scope,
+    grant_type: "client_credentials",
+  });
+  if ("clientSecret" in options.credential) {
+    form.set("client_secret", options.credential.clientSecret);
+  } else {
+    form.set("client_assertion_type", JWT_BEARER);
+    form.set("client_assertion", options.credential.clientAssertion);
+  }
+  const doFetch = options.fetch ?? fetch;
+  const sentAt = options.now?.() ?? Date.now();
+  let response: Response;
+  try {
+    response = await doFetch(options.tokenEndpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "accept": "application/json",
+        "client-request-id": crypto.randomUUID(),
+      },
+      body: form.toString(),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (e) {
+    if (options.signal?.aborted) throw options.signal.reason ?? e;
+    throw new GraphcallError(
+      "network",
+      `could not reach the token endpoint ${options.tokenEndpoint}: ${
+        redact(e instanceof Error ? e.message : String(e))
+      }`,
+      { cause: e },
+    );
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    if (response.status >= 500 || body === undefined) {
+      throw new GraphcallError(
+        response.status >= 500 ? "service_error" : "auth_failed",
+        `the token endpoint answered ${response.status} without a usable body`,
+      );
+    }
+    throw authErrorFromResponse(response.status, body);
+  }
+  const b = body as { access_token?: unknown; expires_in?: unknown; refresh_in?: unknown };
+  if (typeof b?.access_token !== "string") {
+    throw new GraphcallError("auth_failed", "the token endpoint answered without an access_token");
+  }
+  const expiresIn = Number(b.expires_in ?? 3599);
+  const refreshIn = b.refresh_in === undefined ? undefined : Number(b.refresh_in);
+  return {
+    accessToken: b.access_token,
+    expiresAt: sentAt + (Number.isFinite(expiresIn) ? expiresIn : 3599) * 1000,
+    ...(refreshIn !== undefined && Number.isFinite(refreshIn)
+      ? { refreshAt: sentAt + refreshIn * 1000 }
+      : {}),
+  };
+}

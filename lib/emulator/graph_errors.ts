@@ -1,0 +1,42 @@
+/**
+ * Graph's error envelope: `{"error":{"code","message","innerError":{"date","request-id",
+ * "client-request-id"}}}`, echoing the caller's `client-request-id`.
+ *
+ * @module
+ */
+
+/** The ids every Graph response carries. */
+export interface GraphRequestIds {
+  requestId: string;
+  clientRequestId: string | undefined;
+  date: string;
+}
+
+/** Headers every Graph response carries. */
+export function graphHeaders(ids: GraphRequestIds, extra: Record<string, string> = {}): Headers {
+  const h = new Headers(extra);
+  h.set("request-id", ids.requestId);
+  if (ids.clientRequestId) h.set("client-request-id", ids.clientRequestId);
+  h.set("date", ids.date);
+  return h;
+}
+
+/** A Graph error response. */
+export function graphError(
+  status: number,
+  code: string,
+  message: string,
+  ids: GraphRequestIds,
+  extraHeaders: Record<string, string> = {},
+): Response {
+  const innerError: Record<string, string> = {
+    date: ids.date.replace(/ GMT$/, ""),
+    "request-id": ids.requestId,
+  };
+  innerError.date = new Date(ids.date).toISOString().replace(/\.\d+Z$/, "");
+  if (ids.clientRequestId) innerError["client-request-id"] = ids.clientRequestId;
+  return Response.json(
+    { error: { code, message, innerError } },
+    { status, headers: graphHeaders(ids, extraHeaders) },
+  );
+}

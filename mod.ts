@@ -1,0 +1,73 @@
+/**
+ * graphcall: remove and invite participants of Microsoft Teams calls through Microsoft Graph,
+ * with app-only tokens (certificate, secret or federated), tenant-setup guidance, and a local
+ * emulator of Entra ID and Graph to test against.
+ *
+ * Import it by URL; every dependency is a full `npm:` specifier, so no import map is needed.
+ *
+ * @example Remove a participant from a call
+ * ```ts ignore
+ * import { connect } from "https://raw.githubusercontent.com/OWNER/graphcall/v0.1.0/mod.ts";
+ *
+ * const graph = await connect({
+ *   tenantId: "contoso.onmicrosoft.com",
+ *   clientId: "0b5e8a21-6c4f-4d2e-9a57-3f1c2d8e7b60",
+ *   certificate: { path: "app.pem" },
+ * });
+ * await graph.call("112f7296-5fa4-42ca-bae8-6a692b15d4b8")
+ *   .remove("a7ebfb2d-871e-419c-87af-27290b22e8db");
+ * ```
+ *
+ * @module
+ */
+
+export { connect } from "./lib/graph/connect.ts";
+export type { ConnectOptions, GraphClient } from "./lib/graph/connect.ts";
+export type { CredentialOptions, EnvSource } from "./lib/auth/resolve_credential.ts";
+export type { AccessToken, GetTokenOptions, TokenCredential } from "./lib/auth/credential.ts";
+export type { AssertionAlgorithm } from "./lib/auth/client_assertion.ts";
+export { GraphHttp } from "./lib/graph/graph_http.ts";
+export type { GraphHttpOptions, GraphRequest, GraphResponse } from "./lib/graph/graph_http.ts";
+export { CallHandle } from "./lib/graph/call.ts";
+export type { Participant, RemoveOptions, RemoveResult } from "./lib/graph/call.ts";
+export { CLOUD_NAMES, CLOUDS, getCloud } from "./lib/clouds.ts";
+export type { Cloud, CloudName } from "./lib/clouds.ts";
+export {
+  AuthError,
+  EXIT_CODE_TABLE,
+  EXIT_CODES,
+  exitCodeFor,
+  GraphcallError,
+  GraphError,
+  InvalidInputError,
+  MissingCredentialError,
+} from "./lib/errors.ts";
+export type { ErrorCode, GraphcallErrorOptions, HttpErrorDetails } from "./lib/errors.ts";
+export { createCertificate } from "./lib/auth/create_certificate.ts";
+export type {
+  CreateCertificateOptions,
+  CreatedCertificate,
+} from "./lib/auth/create_certificate.ts";
+export { startEmulator } from "./lib/emulator/mod.ts";
+export type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorStateSpec,
+  LoggedRequest,
+} from "./lib/emulator/mod.ts";
+export type {
+  AppSpec,
+  CallSpec,
+  CertificateSpec,
+  EmulatedCall,
+  EmulatedParticipant,
+  EmulatedTenant,
+  EmulatorState,
+  FaultSpec,
+  FederatedCredentialSpec,
+  ParticipantSpec,
+  SecretSpec,
+  TenantSpec,
+  UserSpec,
+} from "./lib/emulator/state.ts";
+export { VERSION } from "./lib/version.ts";

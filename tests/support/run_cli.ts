@@ -1,0 +1,54 @@
+/** Spawns the real CLI (`deno run cli.ts`) and collects stdout, stderr and the exit code. */
+
+const CLI = new URL("../../cli.ts", import.meta.url).pathname;
+
+/** What a CLI run produced. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `graphcall ARGS` in a child process with a clean environment plus `env`. */
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {},
+): Promise<CliRun> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      CLI,
+      ...args,
+    ],
+    env: { NO_COLOR: "1", ...inherited(), ...options.env },
+    clearEnv: true,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const child = command.spawn();
+  if (options.stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(options.stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** The few variables a child Deno needs to find its cache; nothing of the caller's credentials. */
+function inherited(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "SYSTEMROOT", "USERPROFILE"]) {
+    const v = Deno.env.get(name);
+    if (v) out[name] = v;
+  }
+  return out;
+}
