@@ -20,6 +20,7 @@ import { type EntraContext, GITHUB_ISSUER, handleToken } from "./entra.ts";
 import { graphError, type GraphRequestIds } from "./graph_errors.ts";
 import { DEFAULT_POLICY_DENIAL, type GraphContext, handleGraph } from "./graph_routes.ts";
 import { createSigningKey } from "./signing_key.ts";
+import { DEFAULT_GITHUB_OIDC, type GithubOidcSettings, handleGithubOidc } from "./github_oidc.ts";
 import { type EmulatorState, type EmulatorStateSpec, loadState } from "./state.ts";
 
 export type { EmulatorStateSpec } from "./state.ts";
@@ -42,6 +43,8 @@ export interface EmulatorOptions {
   refreshInSeconds?: number;
   /** The answer to a removal the tenant policy refuses (an assumption; see README). */
   policyDenial?: { status: number; code: string; message: string };
+  /** The emulated GitHub Actions job (request token, subject, token lifetime). */
+  github?: Partial<GithubOidcSettings>;
 }
 
 /** One logged request; secrets are never kept. */
@@ -92,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const requests: LoggedRequest[] = [];
   const tokenRequests = new Map<string, number>();
   let baseUrl = "";
+  const githubSettings: GithubOidcSettings = { ...DEFAULT_GITHUB_OIDC, ...options.github };
   const entra: EntraContext = {
     state,
     key,
@@ -128,6 +132,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return graphError(405, "MethodNotAllowed", "Use POST.", ids);
       }
       return await handleToken(entra, request, decodeURIComponent(token[1]!));
+    }
+    if (url.pathname.startsWith("/_github/")) {
+      const github = await handleGithubOidc(request, url, githubKey, githubSettings, now);
+      if (github) return github;
     }
     if (url.pathname.startsWith("/_emulator/")) {
       if (url.pathname === "/_emulator/state" && request.method === "GET") {
