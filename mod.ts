@@ -53,6 +53,7 @@ export type {
   Emulator,
   EmulatorOptions,
   EmulatorStateSpec,
+  GithubOidcSettings,
   LoggedRequest,
 } from "./lib/emulator/mod.ts";
 export type {

@@ -24,6 +24,7 @@ import { DEFAULT_GITHUB_OIDC, type GithubOidcSettings, handleGithubOidc } from "
 import { type EmulatorState, type EmulatorStateSpec, loadState } from "./state.ts";
 
 export type { EmulatorStateSpec } from "./state.ts";
+export type { GithubOidcSettings } from "./github_oidc.ts";
 
 /** Options for {@link startEmulator}. */
 export interface EmulatorOptions {
