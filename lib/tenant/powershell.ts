@@ -1,0 +1,75 @@
+/**
+ * Putting values into PowerShell text safely: validators for the few kinds of value a generated
+ * script may hold (GUIDs, certificate thumbprints, tenant ids or domains), and single-quoted
+ * literals. A value reaches a script only after it passed one of these checks; the quoting is a
+ * second wall, not the first.
+ *
+ * @module
+ */
+
+import { InvalidInputError } from "../errors.ts";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const THUMBPRINT = /^[0-9A-F]{40}$/;
+const DOMAIN =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+// PowerShell treats these four as single quotes too, besides the ASCII one.
+const SINGLE_QUOTES = /['\u2018\u2019\u201a\u201b]/g;
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Whether a string is a GUID (any case). */
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+/**
+ * Checks a certificate thumbprint (SHA-1, 40 hex digits; spaces and colons as the Windows
+ * certificate dialog shows them are dropped) and returns it upper-case.
+ *
+ * @throws {InvalidInputError} naming `field` for anything else.
+ */
+export function checkThumbprint(value: string, field = "certificate-thumbprint"): string {
+  const compact = value.replace(/[ :]/g, "").toUpperCase();
+  if (!THUMBPRINT.test(compact)) {
+    throw new InvalidInputError(
+      field,
+      "a certificate thumbprint is 40 hexadecimal digits (SHA-1), as Get-ChildItem Cert:\\CurrentUser\\My shows it",
+    );
+  }
+  return compact;
+}
+
+/**
+ * Checks a tenant given as a GUID or a DNS domain (`contoso.onmicrosoft.com`); returns it
+ * lower-case.
+ *
+ * @throws {InvalidInputError} naming `field` for anything else.
+ */
+export function checkTenant(value: string, field = "tenant"): string {
+  if (!GUID.test(value) && !DOMAIN.test(value)) {
+    throw new InvalidInputError(
+      field,
+      "give the tenant id (a GUID) or its domain, e.g. contoso.onmicrosoft.com",
+    );
+  }
+  return value.toLowerCase();
+}
+
+/**
+ * A PowerShell single-quoted string literal: no expansion happens inside; each quote character
+ * (ASCII and the typographic ones PowerShell also accepts) is doubled. Control characters and
+ * line breaks are refused: no value graphcall writes needs them.
+ *
+ * @example Quote a value
+ * ```ts
+ * import { psQuote } from "./powershell.ts";
+ * console.log(psQuote("it's")); // 'it''s'
+ * ```
+ */
+export function psQuote(value: string): string {
+  if (CONTROL.test(value)) {
+    throw new InvalidInputError("value", "control characters cannot be written into a script");
+  }
+  return `'${value.replace(SINGLE_QUOTES, (q) => q + q)}'`;
+}
