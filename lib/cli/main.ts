@@ -9,8 +9,10 @@ import { Command, CommanderError } from "npm:@commander-js/extra-typings@15.1.0"
 import { EXIT_CODE_TABLE, EXIT_CODES } from "../errors.ts";
 import { VERSION } from "../version.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { doctorCommand } from "./commands/doctor.ts";
 import { emulatorCommand } from "./commands/emulator.ts";
 import { participantCommand } from "./commands/participant.ts";
+import { tenantCommand } from "./commands/tenant.ts";
 import { addGlobalOptions, type GlobalOptions, outputFormat } from "./global_options.ts";
 import { type Io, processIo } from "./io.ts";
 import { reportError } from "./render.ts";
@@ -36,6 +38,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void) {
   program.addCommand(participantCommand(io, setExit));
   program.addCommand(emulatorCommand(io, setExit));
   program.addCommand(demoCommand(io, setExit));
+  program.addCommand(tenantCommand(io, setExit));
+  program.addCommand(doctorCommand(io, setExit));
   return program;
 }
 

@@ -167,6 +167,11 @@ export function tenantSetupScript(options: TenantSetupOptions): TenantSetupScrip
     `  Cloud:        ${cloud.name} (${cloud.description})`,
     `  Sign-in:      ${signIn}`,
     `  Teams module: MicrosoftTeams ${minimum} or later (installed for the current user if missing)`,
+    ...(cloud.participantsApi ? [] : [
+      "",
+      `  NOTE: Microsoft Graph does not offer the participants API in the ${cloud.name} cloud, so`,
+      "  graphcall cannot remove participants there; the policy is set for other clients only.",
+    ]),
     "",
     "  The app also needs Microsoft Graph application permissions, admin-consented; each",
     "  operation needs one of:",
