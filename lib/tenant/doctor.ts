@@ -108,7 +108,7 @@ function tokenFailure(e: unknown, resolved: ResolvedCredential): Finding {
     ? ` [AADSTS${e.aadsts.join(", AADSTS")}]`
     : "";
   return finding("token", "Token acquisition", "fail", `${message}${codes}`, {
-    fix: fixes.join("; ") || undefined,
+    fix: fixes.map((f) => f.replace(/\.\s*$/, "")).join("; ") || undefined,
     exitCode: exitCodeFor(e),
   });
 }

@@ -37,12 +37,11 @@ export function renderReport(report: DoctorReport, options: { fancy: boolean; qu
     }
   }
   const count = (s: CheckStatus) => report.checks.filter((c) => c.status === s).length;
+  const warnings = `${count("warn")} warning${count("warn") === 1 ? "" : "s"}`;
   lines.push(
     report.ok
-      ? `doctor: no check failed (${count("pass")} passed, ${count("warn")} warnings, ${
-        count("skip")
-      } skipped)`
-      : `doctor: ${count("fail")} failed, ${count("warn")} warnings (exit ${report.exitCode})`,
+      ? `doctor: no check failed (${count("pass")} passed, ${warnings}, ${count("skip")} skipped)`
+      : `doctor: ${count("fail")} failed, ${warnings} (exit ${report.exitCode})`,
   );
   return redact(lines.join("\n")) + "\n";
 }
