@@ -72,3 +72,15 @@ export type {
   UserSpec,
 } from "./lib/emulator/state.ts";
 export { VERSION } from "./lib/version.ts";
+export { TEAMS_MODULE_MINIMUM, tenantSetupScript } from "./lib/tenant/setup_script.ts";
+export type {
+  OperationPermission,
+  TenantSetupOptions,
+  TenantSetupScript,
+} from "./lib/tenant/setup_script.ts";
+export type { TeamsAppOnlyLogin } from "./lib/tenant/policy_command.ts";
+export { diagnose } from "./lib/tenant/doctor.ts";
+export type { DiagnoseOptions } from "./lib/tenant/doctor.ts";
+export type { CheckStatus, DoctorCheck, DoctorReport } from "./lib/tenant/doctor_check.ts";
+export type { ClockSkewLimits } from "./lib/tenant/check_clock.ts";
+export type { Operation } from "./lib/auth/required_roles.ts";
