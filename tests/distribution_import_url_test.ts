@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inherited } from "./support/run_cli.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -113,11 +114,7 @@ Deno.test("mod.ts imported by URL into a folder without deno.json removes a part
   const dir = await Deno.makeTempDir({ prefix: "graphcall-url-import-" });
   try {
     await Deno.writeTextFile(join(dir, "script.ts"), SCRIPT(base));
-    const env: Record<string, string> = { NO_COLOR: "1" };
-    for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "SYSTEMROOT", "USERPROFILE"]) {
-      const v = Deno.env.get(name);
-      if (v) env[name] = v;
-    }
+    const env = { NO_COLOR: "1", ...inherited() };
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",

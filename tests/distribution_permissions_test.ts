@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { ENV_NAMES, PERMISSION_FLAGS } from "../scripts/permissions.ts";
+import { inherited } from "./support/run_cli.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -15,11 +16,7 @@ const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 
 async function runNarrow(args: string[], env: Record<string, string> = {}) {
   // No NO_COLOR: commander reads FORCE_COLOR and CLICOLOR_FORCE only when NO_COLOR is unset.
-  const base: Record<string, string> = { TERM: "xterm" };
-  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "SYSTEMROOT", "USERPROFILE"]) {
-    const v = Deno.env.get(name);
-    if (v) base[name] = v;
-  }
+  const base = { TERM: "xterm", ...inherited() };
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { parse } from "npm:yaml@^2";
 import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
-import { runCli } from "./support/run_cli.ts";
+import { inherited, runCli } from "./support/run_cli.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -204,11 +204,6 @@ Deno.test("the example workflow grants id-token: write and passes only inputs th
 async function runAction(env: Record<string, string>) {
   const doc = await load("action.yml");
   const script: string = doc.runs.steps.find((s: Yaml) => s.id === "graphcall").run;
-  const base: Record<string, string> = {};
-  for (const name of ["HOME", "DENO_DIR", "TMPDIR"]) {
-    const v = Deno.env.get(name);
-    if (v) base[name] = v;
-  }
   const denoDir = Deno.execPath().replace(/[\\/][^\\/]+$/, "");
   const inputs: Record<string, string> = {};
   for (const [name, input] of Object.entries(doc.inputs) as [string, Yaml][]) {
@@ -217,7 +212,7 @@ async function runAction(env: Record<string, string>) {
   const out = await new Deno.Command("bash", {
     args: ["-c", script],
     env: {
-      ...base,
+      ...inherited(),
       PATH: `${denoDir}:${Deno.env.get("PATH") ?? ""}`,
       NO_COLOR: "1",
       GITHUB_ACTION_PATH: ROOT.replace(/[\\/]$/, ""),
