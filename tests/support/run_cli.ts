@@ -44,7 +44,7 @@ export async function runCli(
 }
 
 /** The few variables a child Deno needs to find its cache; nothing of the caller's credentials. */
-function inherited(): Record<string, string> {
+export function inherited(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "SYSTEMROOT", "USERPROFILE"]) {
     const v = Deno.env.get(name);
