@@ -138,3 +138,185 @@ Deno.test("an unknown option exits 2 with one line and no stack trace", async ()
   assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
   assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/);
 });
+
+Deno.test("bulk: two --participant flags remove both and print a per-item table", async () => {
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const run = await runCli([
+    ...credentials(t.emulator.graphUrl, pem),
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--participant",
+    IDS.adele,
+    "--participant",
+    IDS.megan,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^PARTICIPANT\s+OUTCOME\s+STATUS\s+REQUEST ID$/m);
+  assert.match(run.stdout, new RegExp(`^${IDS.adele}\\s+removed\\s+204\\s+[0-9a-f-]{36}$`, "m"));
+  assert.match(run.stdout, new RegExp(`^${IDS.megan}\\s+removed\\s+204`, "m"));
+  assert.match(run.stdout, /removed 2 of 2 participants/);
+  assert.equal(run.stderr, "", "no progress bar without a terminal");
+  assert.equal(t.emulator.state.tenant(IDS.tenantId)!.calls.get(IDS.callId)!.participants.size, 0);
+});
+
+Deno.test("bulk: ids from stdin with one unknown id give per-item JSON and exit 4", async () => {
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const unknown = "00000000-0000-0000-0000-000000000001";
+  const run = await runCli(
+    [
+      ...credentials(t.emulator.graphUrl, pem),
+      "--output",
+      "json",
+      "participant",
+      "remove",
+      "--call",
+      IDS.callId,
+      "--from",
+      "-",
+    ],
+    { stdin: `# to remove\n${IDS.adele}\n${unknown}\n` },
+  );
+  assert.equal(run.code, 4, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  assert.equal(doc.ok, false);
+  assert.equal(doc.exitCode, 4);
+  assert.equal(doc.command, "participant remove");
+  assert.equal(doc.result.removed, 1);
+  assert.equal(doc.result.failed, 1);
+  assert.deepEqual(doc.result.items.map((i: { ok: boolean }) => i.ok), [true, false]);
+  assert.equal(doc.result.items[1].error.code, "not_found");
+  assert.equal(doc.result.items[1].status, 404);
+  assert.match(doc.result.items[0].requestId, /^[0-9a-f-]{36}$/);
+  assert.match(doc.result.items[0].clientRequestId, /^[0-9a-f-]{36}$/);
+});
+
+Deno.test("bulk: --from FILE reads a JSON array and --all-except-self keeps the app's bot", async () => {
+  await using t = await startTestEmulator({
+    tenant: {
+      calls: [{
+        id: IDS.callId,
+        appId: IDS.clientId,
+        participants: [
+          { id: "bot-1", identity: { application: { id: IDS.clientId, displayName: "bot" } } },
+          { id: IDS.adele, user: IDS.adeleUser },
+          { id: IDS.megan, identity: { user: { id: "u2", displayName: "Megan Bowen" } } },
+        ],
+      }],
+    },
+  });
+  const pem = await writePem(t.cert);
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/ids.json`, JSON.stringify([{ participantId: IDS.adele }]));
+  const fromFile = await runCli([
+    ...credentials(t.emulator.graphUrl, pem),
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--from",
+    `${dir}/ids.json`,
+  ]);
+  assert.equal(fromFile.code, 0, fromFile.stderr);
+  assert.match(fromFile.stdout, /removed 1 of 1 participants/);
+  const rest = await runCli([
+    ...credentials(t.emulator.graphUrl, pem),
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--all-except-self",
+  ]);
+  assert.equal(rest.code, 0, rest.stderr);
+  const left = [
+    ...t.emulator.state.tenant(IDS.tenantId)!.calls.get(IDS.callId)!.participants.keys(),
+  ];
+  assert.deepEqual(left, ["bot-1"]);
+});
+
+Deno.test("bulk: a progress bar is drawn on stderr on a terminal only", async () => {
+  const { main } = await import("../lib/cli/main.ts");
+  const { captureIo } = await import("./support/capture_io.ts");
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const io = captureIo({ terminal: true, env: { NO_COLOR: "1" } });
+  const code = await main([
+    ...credentials(t.emulator.graphUrl, pem),
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--participant",
+    IDS.adele,
+    "--participant",
+    IDS.megan,
+  ], io);
+  assert.equal(code, 0, io.stderr);
+  assert.match(io.stderr, /\[#{12}-{12}\] 1\/2/);
+  assert.match(io.stderr, /\[#{24}\] 2\/2/);
+  assert.doesNotMatch(io.stdout, /\r/);
+});
+
+Deno.test("--pass-thru prints true, and --output json carries requestId, clientRequestId and date", async () => {
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const pass = await runCli([
+    ...credentials(t.emulator.graphUrl, pem),
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--participant",
+    IDS.adele,
+    "--pass-thru",
+  ]);
+  assert.equal(pass.code, 0, pass.stderr);
+  assert.equal(pass.stdout, "true\n");
+  const json = await runCli([
+    ...credentials(t.emulator.graphUrl, pem),
+    "--output",
+    "json",
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--participant",
+    IDS.megan,
+  ]);
+  assert.equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout);
+  assert.equal(doc.ok, true);
+  assert.equal(doc.command, "participant remove");
+  assert.equal(doc.result.participantId, IDS.megan);
+  assert.match(doc.result.requestId, /^[0-9a-f-]{36}$/);
+  assert.match(doc.result.clientRequestId, /^[0-9a-f-]{36}$/);
+  assert.equal(typeof doc.result.date, "string");
+});
+
+Deno.test("an error with --output json is one JSON document on stdout with the request ids", async () => {
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const run = await runCli([
+    ...credentials(t.emulator.graphUrl, pem),
+    "--output",
+    "json",
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--participant",
+    "00000000-0000-0000-0000-000000000001",
+  ]);
+  assert.equal(run.code, 4);
+  assert.equal(run.stderr, "");
+  const doc = JSON.parse(run.stdout);
+  assert.equal(doc.ok, false);
+  assert.equal(doc.exitCode, 4);
+  assert.equal(doc.error.code, "not_found");
+  assert.equal(doc.error.status, 404);
+  assert.match(doc.error.requestId, /^[0-9a-f-]{36}$/);
+  assert.match(doc.error.clientRequestId, /^[0-9a-f-]{36}$/);
+});

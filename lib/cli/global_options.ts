@@ -23,6 +23,12 @@ export interface GlobalOptions {
   output?: string;
   quiet?: boolean;
   verbose?: boolean;
+  graphVersion?: string;
+  debug?: boolean;
+  timeout?: string;
+  maxRetries?: string;
+  color?: boolean;
+  yes?: boolean;
 }
 
 /** Adds the global options to the root program. */
@@ -42,7 +48,15 @@ export function addGlobalOptions<C extends Command<[], Record<string, unknown>>>
       new Option("--output <format>", "table or json").choices(["table", "json"]).default("table"),
     )
     .option("-q, --quiet", "print nothing but errors")
-    .option("-v, --verbose", "say which credential was chosen and what was sent");
+    .option("-v, --verbose", "say which credential was chosen and what was sent")
+    .addOption(
+      new Option("--graph-version <version>", "Graph API version").choices(["v1.0", "beta"]),
+    )
+    .option("--debug", "trace every HTTP exchange on stderr, secrets redacted")
+    .option("--timeout <seconds>", "give up on one HTTP request after this many seconds")
+    .option("--max-retries <n>", "retries on 429/503/504 and network errors (0 to 10)")
+    .option("--no-color", "no colour (also: NO_COLOR set, not a terminal, GitHub Actions)")
+    .option("-y, --yes", "answer yes to --confirm (needed when there is no terminal)");
 }
 
 /** The output format chosen. */
@@ -78,5 +92,44 @@ export function connectOptionsFrom(options: GlobalOptions, io: Io): ConnectOptio
   }
   if (options.graphUrl) out.graphUrl = checkUrl(options.graphUrl, "--graph-url");
   if (options.authorityUrl) out.authorityUrl = checkUrl(options.authorityUrl, "--authority-url");
+  return out;
+}
+
+/** Options of the HTTP pipeline that the CLI passes to `connect()`. */
+export interface RuntimeOptions {
+  /** `v1.0` or `beta`. */
+  graphVersion?: "v1.0" | "beta";
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number;
+  /** Retries on throttling, unavailability and network errors. */
+  maxRetries?: number;
+}
+
+/** Validates `--graph-version`, `--timeout` and `--max-retries`; usage errors name the flag. */
+export function runtimeOptionsFrom(options: GlobalOptions): RuntimeOptions {
+  const out: RuntimeOptions = {};
+  if (options.graphVersion === "v1.0" || options.graphVersion === "beta") {
+    out.graphVersion = options.graphVersion;
+  }
+  if (options.timeout !== undefined) {
+    const seconds = Number(options.timeout);
+    if (!/^\d+(\.\d+)?$/.test(options.timeout.trim()) || !(seconds > 0) || seconds > 3600) {
+      throw new InvalidInputError(
+        "--timeout",
+        `"${options.timeout}" is not a number of seconds from 0.001 to 3600`,
+      );
+    }
+    out.timeoutMs = Math.round(seconds * 1000);
+  }
+  if (options.maxRetries !== undefined) {
+    const n = Number(options.maxRetries);
+    if (!/^\d{1,2}$/.test(options.maxRetries.trim()) || n > 10) {
+      throw new InvalidInputError(
+        "--max-retries",
+        `"${options.maxRetries}" is not a whole number from 0 to 10`,
+      );
+    }
+    out.maxRetries = n;
+  }
   return out;
 }

@@ -1,54 +1,125 @@
 /**
  * Rendering results and errors for people (a table, one line of error and its fix) and for
- * programs (`--output json`: one JSON document on stdout, success and error alike).
+ * programs (`--output json`: one JSON document on stdout, success and error alike, in the shape
+ * documented in docs/cli-output.md).
  *
  * @module
  */
 
-import { exitCodeFor, GraphcallError } from "../errors.ts";
+import { exitCodeFor, GraphcallError, InvalidInputError } from "../errors.ts";
 import { redact } from "../redact.ts";
+import type { Painter } from "./colour.ts";
 import type { Io } from "./io.ts";
 
 /** Output format. */
 export type OutputFormat = "table" | "json";
 
-/** Prints rows as an aligned text table. */
+/** Prints rows as an aligned text table (the header row painted bold when colour is on). */
 export function table(
   rows: readonly Record<string, unknown>[],
   columns: readonly string[],
+  paint: Painter = (_s, t) => t,
 ): string {
   const cells = rows.map((r) => columns.map((c) => String(r[c] ?? "")));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
   const line = (values: readonly string[]) =>
     values.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join("\n") + "\n";
+  return [paint("bold", line(columns.map((c) => c.toUpperCase()))), ...cells.map(line)].join(
+    "\n",
+  ) + "\n";
 }
 
-/** Writes a JSON document to stdout. */
+/** Writes a JSON document to stdout (redacted: no credential can leave through it). */
 export function printJson(io: Io, value: unknown): void {
   io.out(redact(JSON.stringify(value, null, 2)) + "\n");
 }
 
-/**
- * Reports an error: one line (plus the fix) on stderr for people, or a JSON document on stdout
- * with `--output json`. Returns the exit code.
- */
-export function reportError(io: Io, error: unknown, format: OutputFormat, verbose = false): number {
-  const code = exitCodeFor(error);
-  if (format === "json") {
-    const body = error instanceof GraphcallError ? error.toJSON() : {
+/** The `error` member of a JSON error document. */
+export interface ErrorBody {
+  /** Stable code, e.g. `usage`, `invalid_input`, `not_found`. */
+  code: string;
+  /** For people. */
+  message: string;
+  /** The flag, parameter or variable at fault. */
+  field?: string;
+  /** HTTP status, when a response (or none: 0) was involved. */
+  status?: number;
+  /** Graph's own error code. */
+  graphCode?: string;
+  /** Graph's `request-id`. */
+  requestId?: string;
+  /** The `client-request-id` graphcall sent. */
+  clientRequestId?: string;
+  /** What to do about it. */
+  remediation?: string;
+  /** Further fields some errors carry (e.g. `aadsts`). */
+  [key: string]: unknown;
+}
+
+/** The JSON document for a failure: `{ok: false, command?, exitCode, error}`. */
+export function errorDocument(
+  error: unknown,
+  command?: string,
+): { ok: false; command?: string; exitCode: number; error: ErrorBody } {
+  const exitCode = exitCodeFor(error);
+  let body: ErrorBody;
+  if (error instanceof GraphcallError) {
+    body = {} as ErrorBody;
+    for (const [k, v] of Object.entries(error.toJSON())) {
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) body[k] = v;
+    }
+  } else {
+    body = {
       code: "internal",
       message: redact(error instanceof Error ? error.message : String(error)),
     };
-    printJson(io, { ok: false, exitCode: code, error: body });
+  }
+  return { ok: false, ...(command ? { command } : {}), exitCode, error: body };
+}
+
+/** The one-line hint appended to usage errors. */
+export function helpHint(command?: string): string {
+  return `(see graphcall ${command ? command + " " : ""}--help)`;
+}
+
+/** How {@link reportError} reports. */
+export interface ReportOptions {
+  /** Print the stack of unexpected (non-graphcall) errors. */
+  verbose?: boolean;
+  /** The command that failed, e.g. `participant remove`. */
+  command?: string;
+  /** Painter for stderr. */
+  paint?: Painter;
+}
+
+/**
+ * Reports an error: one line (plus the fix) on stderr for people, or a JSON document on stdout
+ * with `--output json`. Invalid input adds where to read the help. Returns the exit code.
+ */
+export function reportError(
+  io: Io,
+  error: unknown,
+  format: OutputFormat,
+  options: ReportOptions = {},
+): number {
+  const code = exitCodeFor(error);
+  if (format === "json") {
+    printJson(io, errorDocument(error, options.command));
     return code;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  io.err(`graphcall: error: ${redact(message).replace(/\s*\n\s*/g, " ")}\n`);
+  const paint = options.paint ?? ((_s, t) => t);
+  const message = redact(error instanceof Error ? error.message : String(error)).replace(
+    /\s*\n\s*/g,
+    " ",
+  );
+  const hint = error instanceof InvalidInputError ? ` ${helpHint(options.command)}` : "";
+  io.err(`graphcall: ${paint("red", "error:")} ${message}${hint}\n`);
   if (error instanceof GraphcallError && error.remediation) {
     io.err(`graphcall: fix: ${redact(error.remediation)}\n`);
   }
-  if (verbose && !(error instanceof GraphcallError) && error instanceof Error && error.stack) {
+  if (
+    options.verbose && !(error instanceof GraphcallError) && error instanceof Error && error.stack
+  ) {
     io.err(redact(error.stack) + "\n");
   }
   return code;

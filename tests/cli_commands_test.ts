@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { main } from "../lib/cli/main.ts";
+import { EXIT_CODE_TABLE } from "../lib/errors.ts";
+import { VERSION } from "../lib/version.ts";
+import { findAlias, parseHashtable, translateAlias } from "../lib/cli/powershell_aliases.ts";
+import { captureIo } from "./support/capture_io.ts";
+import { runCli } from "./support/run_cli.ts";
+import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
+
+function keyOf(pem: string): string {
+  return /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(pem)![0];
+}
+
+function env(pem: string): Record<string, string> {
+  return {
+    AZURE_TENANT_ID: IDS.tenantId,
+    AZURE_CLIENT_ID: IDS.clientId,
+    AZURE_CLIENT_CERTIFICATE_PATH: pem,
+  };
+}
+
+Deno.test("--version prints the version and --help lists commands, PowerShell names and exit codes", async () => {
+  const version = await runCli(["--version"]);
+  assert.equal(version.code, 0);
+  assert.equal(version.stdout, `${VERSION}\n`);
+  const help = await runCli(["--help"]);
+  assert.equal(help.code, 0);
+  assert.equal(help.stderr, "");
+  for (const word of ["participant", "cert", "clouds", "emulator", "demo", "completions"]) {
+    assert.match(help.stdout, new RegExp(`^  ${word}\\b`, "m"));
+  }
+  assert.match(help.stdout, /Remove-MgCommunicationCallParticipant\s+participant remove/);
+  for (const { code, meaning } of EXIT_CODE_TABLE) {
+    assert.ok(help.stdout.includes(`${String(code).padStart(3)}  ${meaning}`), meaning);
+  }
+});
+
+Deno.test("every command's help has an Example", async () => {
+  const paths = [
+    [],
+    ["participant", "remove"],
+    ["participant", "list"],
+    ["cert", "new"],
+    ["clouds"],
+    ["completions"],
+    ["emulator"],
+    ["demo"],
+  ];
+  for (const path of paths) {
+    const io = captureIo();
+    assert.equal(await main([...path, "--help"], io), 0, path.join(" "));
+    assert.match(io.stdout, /\nExample:\n {2}\S/, `${path.join(" ")} --help`);
+  }
+});
+
+Deno.test("participant list and Get-MgCommunicationCallParticipant show the call's participants", async () => {
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const list = await runCli(
+    ["--emulator", t.emulator.graphUrl, "participant", "list", "--call", IDS.callId],
+    { env: env(pem) },
+  );
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^ID\s+WHO\s+MUTED$/m);
+  assert.match(list.stdout, new RegExp(`^${IDS.adele}\\s+user: Adele Vance\\s+no$`, "m"));
+  assert.equal(list.stderr, "");
+  const alias = await runCli([
+    "--emulator",
+    t.emulator.graphUrl,
+    "--output",
+    "json",
+    "get-mgcommunicationcallparticipant",
+    "-callid",
+    IDS.callId,
+    "-Top",
+    "1",
+    "-Prop",
+    "isMuted",
+  ], { env: env(pem) });
+  assert.equal(alias.code, 0, alias.stderr);
+  const doc = JSON.parse(alias.stdout);
+  assert.equal(doc.command, "participant list");
+  assert.deepEqual(doc.result, [{ id: IDS.adele, isMuted: false }]);
+});
+
+Deno.test("Remove-MgCommunicationCallParticipant with prefixes and any case removes the participant", async () => {
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const run = await runCli([
+    "--emulator",
+    t.emulator.graphUrl,
+    "REMOVE-MGCOMMUNICATIONCALLPARTICIPANT",
+    "-Call",
+    IDS.callId,
+    "-particip",
+    IDS.adele,
+    "-Headers",
+    '@{"X-Note"="from ps"}',
+    "-Pass",
+    "-Confirm:$false",
+  ], { env: env(pem) });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, "true\n");
+  assert.equal(
+    t.emulator.state.tenant(IDS.tenantId)!.calls.get(IDS.callId)!.participants.has(IDS.adele),
+    false,
+  );
+});
+
+Deno.test("clouds and Get-MgEnvironment list the four clouds", async () => {
+  const run = await runCli(["clouds"]);
+  assert.equal(run.code, 0);
+  for (const name of ["Global", "USGov", "USGovDoD", "China"]) {
+    assert.match(run.stdout, new RegExp(`^${name}\\s+https://`, "m"));
+  }
+  const alias = await runCli(["Get-MgEnvironment", "-Name", "china", "--output", "json"]);
+  assert.equal(alias.code, 0, alias.stderr);
+  const doc = JSON.parse(alias.stdout);
+  assert.equal(doc.command, "clouds");
+  assert.equal(doc.result.length, 1);
+  assert.equal(doc.result[0].graphUrl, "https://microsoftgraph.chinacloudapi.cn");
+  assert.equal(doc.result[0].participantsApi, false);
+});
+
+Deno.test("cert new writes a 0600 key file and the certificate, and prints both thumbprints", async () => {
+  const dir = await Deno.makeTempDir();
+  const run = await runCli([
+    "cert",
+    "new",
+    "--subject",
+    "CN=meeting-bot",
+    "--out",
+    `${dir}/app.pem`,
+    "--years",
+    "2",
+    "--key-size",
+    "2048",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const pem = await Deno.readTextFile(`${dir}/app.pem`);
+  assert.equal((await Deno.stat(`${dir}/app.pem`)).mode! & 0o777, 0o600);
+  const x509 = new X509Certificate(await Deno.readTextFile(`${dir}/app.crt`));
+  assert.equal(x509.subject, "CN=meeting-bot");
+  assert.equal(createPrivateKey(keyOf(pem)).asymmetricKeyDetails?.modulusLength, 2048);
+  assert.doesNotMatch(await Deno.readTextFile(`${dir}/app.crt`), /PRIVATE KEY/);
+  assert.ok(run.stdout.includes(`thumbprint SHA-1:   ${x509.fingerprint.replaceAll(":", "")}`));
+  assert.ok(run.stdout.includes(`thumbprint SHA-256: ${x509.fingerprint256.replaceAll(":", "")}`));
+  assert.match(run.stdout, /Upload certificate/);
+  assert.doesNotMatch(run.stdout, /PRIVATE KEY/);
+  const again = await runCli(["cert", "new", "--out", `${dir}/app.pem`]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /exists; add --force/);
+});
+
+Deno.test("cert new makes an RSA 3072 key by default, also as New-SelfSignedCertificate", async () => {
+  const dir = await Deno.makeTempDir();
+  const io = captureIo();
+  const code = await main(
+    ["--output", "json", "New-SelfSignedCertificate", "-Subject", "CN=bot", "-Out", `${dir}/a.pem`],
+    io,
+  );
+  assert.equal(code, 0, io.stderr);
+  const doc = JSON.parse(io.stdout);
+  assert.equal(doc.command, "cert new");
+  assert.match(doc.result.thumbprintSha1, /^[0-9A-F]{40}$/);
+  assert.match(doc.result.thumbprintSha256, /^[0-9A-F]{64}$/);
+  const key = createPrivateKey(keyOf(await Deno.readTextFile(`${dir}/a.pem`)));
+  assert.equal(key.asymmetricKeyDetails?.modulusLength, 3072);
+});
+
+Deno.test("completions for bash, zsh and pwsh name every command, flag and PowerShell name", async () => {
+  for (const shell of ["bash", "zsh", "pwsh"]) {
+    const run = await runCli(["completions", shell]);
+    assert.equal(run.code, 0, run.stderr);
+    for (
+      const word of ["participant", "remove", "--call", "--all-except-self", "emulator", "--port"]
+    ) {
+      assert.ok(run.stdout.includes(word), `${shell}: ${word}`);
+    }
+    assert.ok(run.stdout.includes("Remove-MgCommunicationCallParticipant"));
+    assert.ok(run.stdout.includes("-ParticipantId"));
+    if (shell === "bash") {
+      const dir = await Deno.makeTempDir();
+      await Deno.writeTextFile(`${dir}/c.bash`, run.stdout);
+      const check = await new Deno.Command("bash", {
+        args: [
+          "-c",
+          `source ${dir}/c.bash; COMP_WORDS=(graphcall participant remove --ca); COMP_CWORD=3; _graphcall; echo "\${COMPREPLY[*]}"`,
+        ],
+      }).output();
+      assert.equal(new TextDecoder().decode(check.stdout).trim(), "--call");
+    }
+  }
+});
+
+Deno.test("demo runs the whole story on the embedded emulator", async () => {
+  const run = await runCli(["demo"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /Graph answered 204 to the DELETE/);
+});
+
+Deno.test("PowerShell names whose commands come later say so in one line", async () => {
+  for (
+    const argv of [
+      ["Invoke-MgInviteCommunicationCallParticipant", "-CallId", "c", "-BodyParameter", "-"],
+      ["Invoke-MgMuteCommunicationCallParticipant", "-CallId", "c", "-ParticipantId", "p"],
+      ["Get-MgContext"],
+      ["Set-CsApplicationMeetingConfiguration", "-AllowRemoveParticipantAppIds", '@{Add="x"}'],
+      ["Get-MgCommunicationCallParticipant", "-CallId", "c", "-ParticipantId", "p"],
+    ]
+  ) {
+    const io = captureIo();
+    assert.equal(await main(argv, io), 2, argv.join(" "));
+    assert.match(io.stderr, /^graphcall: error: .*(this build)/);
+    assert.equal(io.stderr.trimEnd().split("\n").length, 1);
+  }
+});
+
+Deno.test("PowerShell binding: exact names win, prefixes must be unambiguous, switches take :$false", () => {
+  assert.throws(
+    () => translateAlias(["Remove-MgCommunicationCallParticipant", "-P", "p1"], 0),
+    /-P: is ambiguous for Remove-MgCommunicationCallParticipant: it could be -ParticipantId, -PassThru/,
+  );
+  const ok = translateAlias([
+    "--tenant",
+    "x",
+    "remove-mgcommunicationcallparticipant",
+    "-CALLID:c1",
+    "-Partic",
+    "p1",
+    "-WhatIf:$false",
+    "-Confirm",
+    "-IfM",
+    "etag",
+    "--debug",
+  ], 2)!;
+  assert.deepEqual(ok.argv, [
+    "--tenant",
+    "x",
+    "participant",
+    "remove",
+    "--call",
+    "c1",
+    "--participant",
+    "p1",
+    "--confirm",
+    "--if-match",
+    "etag",
+    "--debug",
+  ]);
+  const get = translateAlias(["Get-MgCommunicationCallParticipant", "-All", "-CallId", "c"], 0)!;
+  assert.deepEqual(get.argv, ["participant", "list", "--all", "--call", "c"]);
+  assert.throws(
+    () => translateAlias(["Remove-MgCommunicationCallParticipant", "-CallId"], 0),
+    /-CallId: needs a value/,
+  );
+  assert.throws(
+    () => translateAlias(["Remove-MgCommunicationCallParticipant", "-InputObject", "x"], 0),
+    /-InputObject: is not supported: give -CallId and -ParticipantId/,
+  );
+  assert.equal(findAlias("new-selfsignedcertificate")?.command.join(" "), "cert new");
+  assert.deepEqual(parseHashtable(`@{"A"="1"; B='two words'}`, "-Headers"), [["A", "1"], [
+    "B",
+    "two words",
+  ]]);
+});
