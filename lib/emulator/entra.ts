@@ -42,7 +42,8 @@ export interface EntraSettings {
 export interface EntraContext {
   state: EmulatorState;
   key: SigningKey;
-  githubKey: SigningKey;
+  /** The GitHub OIDC issuer's key, made on first use. */
+  githubKey: () => Promise<SigningKey>;
   now: () => number;
   settings: EntraSettings;
   /** The base URL the server answers on, e.g. `http://127.0.0.1:1234`. */
@@ -459,7 +460,7 @@ async function handleFederated(
   }
   // The emulator trusts GitHub's issuer only with its own signature.
   try {
-    await jwtVerify(assertion, ctx.githubKey.publicKey, {
+    await jwtVerify(assertion, (await ctx.githubKey()).publicKey, {
       issuer: GITHUB_ISSUER,
       algorithms: ["RS256"],
       currentDate: new Date(now * 1000),

@@ -21,7 +21,7 @@ import { type EntraContext, GITHUB_ISSUER, handleToken } from "./entra.ts";
 import { handleDiscovery } from "./entra_discovery.ts";
 import { graphError, type GraphRequestIds } from "./graph_errors.ts";
 import { DEFAULT_POLICY_DENIAL, type GraphContext, handleGraph } from "./graph_routes.ts";
-import { sharedSigningKeys } from "./signing_key.ts";
+import { sharedEntraKey, sharedGithubKey, type SigningKey } from "./signing_key.ts";
 import { DEFAULT_GITHUB_OIDC, type GithubOidcSettings, handleGithubOidc } from "./github_oidc.ts";
 import { appendLog, logEntry, type LoggedRequest } from "./request_log.ts";
 import {
@@ -116,6 +116,9 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** Stands in for the signing keys until they are made; never used to sign or verify. */
+const PENDING_KEY = Object.freeze({}) as SigningKey;
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
 
 /**
@@ -129,12 +132,15 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
  * ```
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const [state, keys, tls] = await Promise.all([
+  // The signing keys (slow RSA generation, once per process) are made in the background and
+  // awaited by the first request that needs them, so starting stays fast.
+  const keyReady = sharedEntraKey();
+  keyReady.catch(() => {}); // a failure is answered per request (500), not left unhandled
+  const [state, tls] = await Promise.all([
     loadState(options.state),
-    sharedSigningKeys(),
     options.tls === undefined ? undefined : resolveTls(options.tls),
   ]);
-  const { entra: key, github: githubKey } = keys;
+  let key = await Promise.race([keyReady, Promise.resolve(PENDING_KEY)]);
   const now = options.clock ?? Date.now;
   const requests: LoggedRequest[] = [];
   const tokenRequests = new Map<string, number>();
@@ -150,7 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const entra: EntraContext = {
     state,
     key,
-    githubKey,
+    githubKey: sharedGithubKey,
     now,
     baseUrl: () => baseUrl,
     tokenRequests,
@@ -202,6 +208,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (key === PENDING_KEY && !url.pathname.startsWith("/_emulator")) {
+      key = entra.key = graph.key = await keyReady;
+    }
     const ids: GraphRequestIds = {
       requestId: crypto.randomUUID(),
       clientRequestId: request.headers.get("client-request-id") ?? undefined,
@@ -223,7 +232,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const discovery = handleDiscovery(request, url, state, key, now());
     if (discovery) return discovery;
     if (url.pathname.startsWith("/_github/")) {
-      const github = await handleGithubOidc(request, url, githubKey, githubSettings(), now);
+      const github = await handleGithubOidc(
+        request,
+        url,
+        await sharedGithubKey(),
+        githubSettings(),
+        now,
+      );
       if (github) return github;
     }
     if (url.pathname === "/_emulator" || url.pathname.startsWith("/_emulator/")) {

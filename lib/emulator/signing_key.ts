@@ -32,23 +32,32 @@ export async function createSigningKey(): Promise<SigningKey> {
   return { kid, privateKey, publicKey, publicJwk: { ...publicJwk, kid, use: "sig", alg: "RS256" } };
 }
 
-/** The two keys an emulator signs with: Entra's and the emulated GitHub OIDC issuer's. */
-export interface EmulatorKeys {
-  /** Signs access tokens. */
-  entra: SigningKey;
-  /** Signs GitHub Actions OIDC tokens. */
-  github: SigningKey;
+let entraKey: Promise<SigningKey> | undefined;
+let githubKey: Promise<SigningKey> | undefined;
+
+function cached(
+  get: () => Promise<SigningKey> | undefined,
+  set: (p?: Promise<SigningKey>) => void,
+) {
+  let p = get();
+  if (!p) {
+    p = createSigningKey();
+    set(p);
+    // A failed generation is not kept, so a later call can try again.
+    p.catch(() => set(undefined));
+  }
+  return p;
 }
 
-let shared: Promise<EmulatorKeys> | undefined;
+/** The process-wide key that signs access tokens, made on the first call and shared after. */
+export function sharedEntraKey(): Promise<SigningKey> {
+  return cached(() => entraKey, (p) => entraKey = p);
+}
 
-/** The process-wide keys, generated on the first call and shared afterwards. */
-export function sharedSigningKeys(): Promise<EmulatorKeys> {
-  shared ??= Promise.all([createSigningKey(), createSigningKey()]).then(([entra, github]) => ({
-    entra,
-    github,
-  }));
-  // A failed generation is not cached, so a later start can try again.
-  shared.catch(() => shared = undefined);
-  return shared;
+/**
+ * The process-wide key of the emulated GitHub OIDC issuer, made on the first call (the first
+ * GitHub token or federated login) and shared after.
+ */
+export function sharedGithubKey(): Promise<SigningKey> {
+  return cached(() => githubKey, (p) => githubKey = p);
 }
