@@ -114,6 +114,8 @@ export interface Emulator {
   clearRequests(): void;
   /** Stops serving. */
   close(): Promise<void>;
+  /** Stops serving (`await using emulator = await startEmulator()`). */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Stands in for the signing keys until they are made; never used to sign or verify. */
@@ -292,6 +294,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
   }
   const addr = await listening;
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    closed ??= (async () => {
+      await server.shutdown();
+      if (caCertPath) {
+        await Deno.remove(caCertPath.replace(/\/ca\.pem$/, ""), { recursive: true }).catch(
+          () => {},
+        );
+      }
+    })();
   const caCertPath = tls?.caPem ? await writeCaFile(tls.caPem) : null;
   // A self-signed certificate names localhost/127.0.0.1/::1: keep the loopback address as bound.
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
@@ -315,14 +327,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seedTenant: admin.seedTenant,
     setGithub: admin.setGithub,
     clearRequests: admin.clearRequests,
-    close: async () => {
-      await server.shutdown();
-      if (caCertPath) {
-        await Deno.remove(caCertPath.replace(/\/ca\.pem$/, ""), { recursive: true }).catch(
-          () => {},
-        );
-      }
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 
