@@ -57,6 +57,12 @@ export type {
   LoggedRequest,
 } from "./lib/emulator/mod.ts";
 export type {
+  EmulatorSettingsSpec,
+  GithubSpec,
+  PolicyDenialSpec,
+  TlsOption,
+} from "./lib/emulator/mod.ts";
+export type {
   AppSpec,
   CallSpec,
   CertificateSpec,

@@ -46,11 +46,13 @@ Deno.test("every command's help has an Example", async () => {
     ["completions"],
     ["emulator"],
     ["demo"],
+    ["tenant", "setup"],
+    ["doctor"],
   ];
   for (const path of paths) {
     const io = captureIo();
     assert.equal(await main([...path, "--help"], io), 0, path.join(" "));
-    assert.match(io.stdout, /\nExample:\n {2}\S/, `${path.join(" ")} --help`);
+    assert.match(io.stdout, /\nExamples?:\n {2}\S/, `${path.join(" ")} --help`);
   }
 });
 

@@ -103,7 +103,7 @@ Deno.test("doctor: a token asked for another cloud is refused, and the fix names
   const report = await diagnose(t.options); // cloud defaults to Global
   const token = check(report, "token");
   assert.equal(token.status, "fail");
-  assert.match(token.detail, /AADSTS70011/);
+  assert.match(token.detail, /AADSTS(70011|500011)/);
   assert.match(
     token.fix ?? "",
     /Global token \(scope https:\/\/graph\.microsoft\.com\/\.default\)/,

@@ -22,6 +22,9 @@ import type { AppSpec, EmulatedTenant as Tenant, EmulatorState } from "./state.t
 
 const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+/** Microsoft Graph's application id; `{id}/.default` is the same scope as the Graph URL's. */
+const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
 /** The GitHub Actions OIDC issuer name the emulator plays. */
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
@@ -39,7 +42,8 @@ export interface EntraSettings {
 export interface EntraContext {
   state: EmulatorState;
   key: SigningKey;
-  githubKey: SigningKey;
+  /** The GitHub OIDC issuer's key, made on first use. */
+  githubKey: () => Promise<SigningKey>;
   now: () => number;
   settings: EntraSettings;
   /** The base URL the server answers on, e.g. `http://127.0.0.1:1234`. */
@@ -226,11 +230,19 @@ export async function handleToken(
     );
   }
   const audience = graphAudience(tenant);
-  if (scopes.length !== 1 || scopes[0] !== `${audience}/.default`) {
+  const resource = [...resources][0]!;
+  if (!scopes[0]!.endsWith("/.default")) {
     return err(
       70011,
       "invalid_scope",
-      `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
+      `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
+  }
+  if (resource !== audience && resource !== GRAPH_APP_ID && resource !== `${audience}/`) {
+    return err(
+      500011,
+      "invalid_resource",
+      `The resource principal named ${resource} was not found in the tenant named ${tenant.id}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     );
   }
   // 5. Credential.
@@ -281,7 +293,9 @@ export async function handleToken(
       "JWT token is invalid or malformed.",
     );
   }
-  if (claims.iss === GITHUB_ISSUER || (header.alg === "RS256" && !header.x5t && header.kid)) {
+  // An assertion issued by the app itself names its client id as `iss`; anything issued by an
+  // outside identity provider (a URL) is a federated assertion.
+  if (typeof claims.iss === "string" && /^https?:\/\//i.test(claims.iss)) {
     return await handleFederated(ctx, tenant, app, assertion!, claims, err);
   }
   return await handleCertificateAssertion(
@@ -319,10 +333,19 @@ async function handleCertificateAssertion(
       `Client assertion application identifier doesn't match 'client_id' parameter.`,
     );
   }
+  // The audience must be the token endpoint the client posted to: the host as the client named
+  // it (or the emulator's own base URL), with the tenant by id or any of its domains.
   const endpoint = new URL(request.url);
-  const expectedAud = `${ctx.baseUrl()}${endpoint.pathname}`;
+  const expectedAud = `${endpoint.origin}${endpoint.pathname}`;
+  const accepted = new Set<string>();
+  for (const origin of [endpoint.origin, ctx.baseUrl()]) {
+    for (const t of [tenant.id, ...tenant.domains]) {
+      accepted.add(`${origin}/${t}/oauth2/v2.0/token`.toLowerCase());
+    }
+  }
+  accepted.add(expectedAud.toLowerCase());
   const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!auds.includes(expectedAud)) {
+  if (!auds.some((a) => typeof a === "string" && accepted.has(a.toLowerCase()))) {
     return err(
       50027,
       "invalid_client",
@@ -347,6 +370,17 @@ async function handleCertificateAssertion(
     );
   }
   const alg = header.alg;
+  if (alg !== "RS256" && alg !== "PS256") {
+    // UNCONFIRMED upstream: the exact code for an unsupported algorithm; Entra documents only
+    // RS256 (with x5t) and PS256 (with x5t#S256) for certificate assertions.
+    return err(
+      50027,
+      "invalid_client",
+      `Invalid JWT token. The client assertion algorithm '${
+        String(alg ?? "")
+      }' is not supported; use PS256 (with x5t#S256) or RS256 (with x5t).`,
+    );
+  }
   const sent = alg === "PS256"
     ? header["x5t#S256"] ?? header.x5t
     : header.x5t ?? header["x5t#S256"];
@@ -356,7 +390,7 @@ async function handleCertificateAssertion(
     const r = await registeredCert(pem);
     if (sentThumb && (r.x5t === sentThumb || r.x5tS256 === sentThumb)) cert = r;
   }
-  if (!cert || (alg !== "RS256" && alg !== "PS256")) {
+  if (!cert) {
     return err(
       700027,
       "invalid_client",
@@ -426,13 +460,15 @@ async function handleFederated(
   }
   // The emulator trusts GitHub's issuer only with its own signature.
   try {
-    await jwtVerify(assertion, ctx.githubKey.publicKey, {
+    await jwtVerify(assertion, (await ctx.githubKey()).publicKey, {
       issuer: GITHUB_ISSUER,
+      algorithms: ["RS256"],
       currentDate: new Date(now * 1000),
       clockTolerance: ctx.settings.clockSkewSeconds,
     });
   } catch (e) {
-    const expired = e instanceof Error && /exp/.test((e as { claim?: string }).claim ?? "");
+    const { code, claim } = e as { code?: string; claim?: string };
+    const expired = code === "ERR_JWT_EXPIRED" || claim === "nbf" || claim === "iat";
     if (expired) {
       return err(
         700024,

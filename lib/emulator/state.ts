@@ -131,6 +131,43 @@ export interface FaultSpec {
   seed?: number;
 }
 
+/** The emulated GitHub Actions job, as the state file's `github` section gives it. */
+export interface GithubSpec {
+  /** The bearer token a job presents (`ACTIONS_ID_TOKEN_REQUEST_TOKEN`). */
+  requestToken?: string;
+  /** The `sub` claim, e.g. `repo:contoso/bots:ref:refs/heads/main`. */
+  subject?: string;
+  /** Token lifetime, seconds. Default 300. */
+  lifetimeSeconds?: number;
+  /** Extra claims, or overrides of the derived ones (`repository`, `ref`, `event_name`, ...). */
+  claims?: Record<string, unknown>;
+}
+
+/** The answer Graph gives when the tenant policy refuses a removal. */
+export interface PolicyDenialSpec {
+  /** HTTP status. */
+  status: number;
+  /** The Graph error code. */
+  code: string;
+  /** The Graph error message. */
+  message: string;
+}
+
+/**
+ * The emulator's assumptions where real behaviour is UNCONFIRMED upstream; each can be changed.
+ * `startEmulator` options override these.
+ */
+export interface EmulatorSettingsSpec {
+  /** Allowed clock skew for client assertions, seconds. Default 300. */
+  clockSkewSeconds?: number;
+  /** Lifetime of issued access tokens, seconds. Default 3599. */
+  tokenLifetimeSeconds?: number;
+  /** `refresh_in` (seconds) to return in token responses; absent (the default) omits it. */
+  refreshInSeconds?: number | null;
+  /** The answer to a removal the tenant policy refuses. */
+  policyDenial?: PolicyDenialSpec;
+}
+
 /** The whole state file. */
 export interface EmulatorStateSpec {
   /** The tenants. */
@@ -139,6 +176,10 @@ export interface EmulatorStateSpec {
   faults?: FaultSpec[];
   /** The throttle. */
   throttle?: { requestsPerSecond: number } | null;
+  /** The emulated GitHub Actions job (OIDC subject, request token, lifetime, claims). */
+  github?: GithubSpec;
+  /** The configurable assumptions (clock skew, token lifetime, `refresh_in`, policy denial). */
+  settings?: EmulatorSettingsSpec;
 }
 
 /** A live participant. */
@@ -205,10 +246,16 @@ function identityOf(p: ParticipantSpec, users: Map<string, UserSpec>, tenantId: 
 export class EmulatorState {
   /** Tenants by lower-case id. */
   readonly tenants: Map<string, EmulatedTenant> = new Map();
-  /** Fault rules. */
+  /** Fault rules; read on each Graph request, replaced by the admin API. */
   faults: FaultSpec[] = [];
-  /** Graph requests per second allowed per app and tenant. */
+  /** Graph requests per second allowed per app and tenant; read on each Graph request. */
   throttle: { requestsPerSecond: number } | null = null;
+  /** The emulated GitHub Actions job; fields left out take their defaults. */
+  github: GithubSpec = {};
+  /** The configurable assumptions from the state file. */
+  settings: EmulatorSettingsSpec = {};
+  /** The directory relative certificate paths are read from. */
+  baseDir = ".";
 
   /** Finds a tenant by id or domain, case-insensitively. */
   tenant(idOrDomain: string): EmulatedTenant | undefined {
@@ -222,57 +269,146 @@ export class EmulatorState {
   }
 
   /** Adds or replaces a tenant from its spec. `baseDir` resolves certificate paths. */
-  async addTenant(spec: TenantSpec, baseDir = "."): Promise<EmulatedTenant> {
+  async addTenant(spec: TenantSpec, baseDir: string = this.baseDir): Promise<EmulatedTenant> {
     if (!isObject(spec) || typeof spec.id !== "string" || !spec.id) {
       fail("tenants[].id", "required");
     }
     const cloud = getCloud(spec.cloud ?? "Global", "state.tenants[].cloud").name;
-    const users = new Map<string, UserSpec>();
-    for (const u of spec.users ?? []) {
-      if (typeof u?.id !== "string") fail("tenants[].users[].id", "required");
-      users.set(u.id.toLowerCase(), u);
+    if (spec.domains !== undefined && !isStringArray(spec.domains)) {
+      fail("tenants[].domains", "must be an array of strings");
     }
-    const apps = new Map<string, AppSpec & { certificatePems: string[] }>();
-    for (const app of spec.apps ?? []) {
-      if (typeof app?.clientId !== "string") fail("tenants[].apps[].clientId", "required");
-      const certificatePems: string[] = [];
-      for (const c of app.certificates ?? []) {
-        if (typeof c?.pem === "string") certificatePems.push(c.pem);
-        else if (typeof c?.path === "string") {
-          const path = isAbsolute(c.path) ? c.path : join(baseDir, c.path);
-          certificatePems.push(await Deno.readTextFile(path));
-        } else fail("tenants[].apps[].certificates[]", "needs pem or path");
-      }
-      apps.set(app.clientId.toLowerCase(), { ...app, certificatePems });
+    const allowed = spec.allowRemoveParticipantAppIds ?? [];
+    if (!isStringArray(allowed)) {
+      fail("tenants[].allowRemoveParticipantAppIds", "must be an array of strings");
     }
-    const calls = new Map<string, EmulatedCall>();
-    for (const c of spec.calls ?? []) {
-      if (typeof c?.id !== "string") fail("tenants[].calls[].id", "required");
-      const participants = new Map<string, EmulatedParticipant>();
-      for (const p of c.participants ?? []) {
-        if (typeof p?.id !== "string") fail("tenants[].calls[].participants[].id", "required");
-        participants.set(p.id, {
-          id: p.id,
-          identity: identityOf(p, users, spec.id),
-          isMuted: p.isMuted ?? false,
-          isInLobby: p.isInLobby ?? false,
-        });
+    for (
+      const [field, list] of [["users", spec.users], ["apps", spec.apps], ["calls", spec.calls]]
+    ) {
+      if (list !== undefined && !Array.isArray(list)) {
+        fail(
+          `tenants[].${field}`,
+          "must be an array",
+        );
       }
-      calls.set(c.id, { id: c.id, appId: c.appId, participants });
     }
     const tenant: EmulatedTenant = {
       id: spec.id,
       domains: spec.domains ?? [],
       cloud,
-      allowRemoveParticipantAppIds: new Set(
-        (spec.allowRemoveParticipantAppIds ?? []).map((a) => a.toLowerCase()),
-      ),
-      apps,
-      users,
-      calls,
+      allowRemoveParticipantAppIds: new Set(allowed.map((a) => a.toLowerCase())),
+      apps: new Map(),
+      users: new Map(),
+      calls: new Map(),
     };
+    // Build everything first, so a bad spec leaves the old tenant in place.
+    for (const u of spec.users ?? []) this.addUser(tenant, u);
+    for (const app of spec.apps ?? []) await this.addApp(tenant, app, baseDir);
+    for (const c of spec.calls ?? []) this.addCall(tenant, c);
     this.tenants.set(spec.id.toLowerCase(), tenant);
     return tenant;
+  }
+
+  /** Removes a tenant; returns whether it existed. */
+  removeTenant(idOrDomain: string): boolean {
+    const t = this.tenant(idOrDomain);
+    return t ? this.tenants.delete(t.id.toLowerCase()) : false;
+  }
+
+  /** Adds or replaces a user in a tenant. */
+  addUser(tenant: EmulatedTenant, user: UserSpec): void {
+    if (!isObject(user) || typeof user.id !== "string" || !user.id) {
+      fail("tenants[].users[].id", "required");
+    }
+    if (user.answer !== undefined && !["accept", "decline", "noAnswer"].includes(user.answer)) {
+      fail("tenants[].users[].answer", "must be accept, decline or noAnswer");
+    }
+    if (user.answerAfterMs !== undefined && !isNonNegative(user.answerAfterMs)) {
+      fail("tenants[].users[].answerAfterMs", "must be a number of milliseconds, 0 or more");
+    }
+    tenant.users.set(user.id.toLowerCase(), { ...user });
+  }
+
+  /** Adds or replaces an app registration; certificates given by path are read now. */
+  async addApp(tenant: EmulatedTenant, app: AppSpec, baseDir: string = this.baseDir) {
+    if (!isObject(app) || typeof app.clientId !== "string" || !app.clientId) {
+      fail("tenants[].apps[].clientId", "required");
+    }
+    if (app.roles !== undefined && !isStringArray(app.roles)) {
+      fail("tenants[].apps[].roles", "must be an array of strings");
+    }
+    const certificatePems: string[] = [];
+    for (const c of app.certificates ?? []) {
+      if (typeof c?.pem === "string") certificatePems.push(c.pem);
+      else if (typeof c?.path === "string") {
+        const path = isAbsolute(c.path) ? c.path : join(baseDir, c.path);
+        try {
+          certificatePems.push(await Deno.readTextFile(path));
+        } catch (e) {
+          throw new InvalidInputError(
+            "state.tenants[].apps[].certificates[].path",
+            `${path}: file could not be read`,
+            { cause: e },
+          );
+        }
+      } else fail("tenants[].apps[].certificates[]", "needs pem or path");
+    }
+    for (const pem of certificatePems) {
+      if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+        fail("tenants[].apps[].certificates[]", "is not a PEM certificate");
+      }
+    }
+    for (const secret of app.secrets ?? []) {
+      if (!isObject(secret) || typeof secret.value !== "string") {
+        fail("tenants[].apps[].secrets[].value", "required");
+      }
+      if (secret.expires !== undefined && Number.isNaN(Date.parse(secret.expires))) {
+        fail("tenants[].apps[].secrets[].expires", "must be an ISO date");
+      }
+    }
+    for (const f of app.federatedCredentials ?? []) {
+      if (
+        !isObject(f) || typeof f.issuer !== "string" || typeof f.subject !== "string" ||
+        !isStringArray(f.audiences)
+      ) {
+        fail(
+          "tenants[].apps[].federatedCredentials[]",
+          "needs issuer, subject and audiences (an array of strings)",
+        );
+      }
+    }
+    tenant.apps.set(app.clientId.toLowerCase(), { ...app, certificatePems });
+  }
+
+  /** Adds or replaces a call; its participants may name the tenant's users. */
+  addCall(tenant: EmulatedTenant, call: CallSpec): void {
+    if (!isObject(call) || typeof call.id !== "string" || !call.id) {
+      fail("tenants[].calls[].id", "required");
+    }
+    if (call.participants !== undefined && !Array.isArray(call.participants)) {
+      fail("tenants[].calls[].participants", "must be an array");
+    }
+    const participants = new Map<string, EmulatedParticipant>();
+    for (const p of call.participants ?? []) {
+      if (!isObject(p) || typeof p.id !== "string" || !p.id) {
+        fail("tenants[].calls[].participants[].id", "required");
+      }
+      if (p.identity !== undefined && !isObject(p.identity)) {
+        fail("tenants[].calls[].participants[].identity", "must be an identitySet object");
+      }
+      participants.set(p.id, {
+        id: p.id,
+        identity: identityOf(p, tenant.users, tenant.id),
+        isMuted: p.isMuted ?? false,
+        isInLobby: p.isInLobby ?? false,
+      });
+    }
+    tenant.calls.set(call.id, { id: call.id, appId: call.appId, participants });
+  }
+
+  /** Replaces the tenant's `AllowRemoveParticipantAppIds`. */
+  setPolicy(tenant: EmulatedTenant, appIds: string[]): void {
+    if (!isStringArray(appIds)) fail("allowRemoveParticipantAppIds", "must be an array of strings");
+    tenant.allowRemoveParticipantAppIds = new Set(appIds.map((a) => a.toLowerCase()));
   }
 
   /** Finds a call in a tenant. */
@@ -280,15 +416,29 @@ export class EmulatorState {
     return tenant.calls.get(callId);
   }
 
-  /** The live state as a plain object (admin API, tests). */
+  /**
+   * The live state as a plain object (admin API, tests). Secret values and certificate bodies
+   * are left out (secrets keep their `expires`, certificates are counted), and so is the GitHub
+   * request token.
+   */
   snapshot(): EmulatorStateSpec {
+    const { requestToken: _t, ...github } = this.github;
     return {
       tenants: [...this.tenants.values()].map((t) => ({
         id: t.id,
         domains: t.domains,
         cloud: t.cloud,
         allowRemoveParticipantAppIds: [...t.allowRemoveParticipantAppIds],
-        apps: [...t.apps.values()].map(({ certificatePems: _c, secrets: _s, ...app }) => app),
+        apps: [...t.apps.values()].map((
+          { certificatePems, certificates: _c, secrets, ...app },
+        ) => ({
+          ...app,
+          certificateCount: certificatePems.length,
+          secrets: (secrets ?? []).map((s) => ({
+            value: "[REDACTED]",
+            ...(s.expires ? { expires: s.expires } : {}),
+          })),
+        })),
         users: [...t.users.values()],
         calls: [...t.calls.values()].map((c) => ({
           id: c.id,
@@ -303,8 +453,96 @@ export class EmulatorState {
       })),
       faults: this.faults,
       throttle: this.throttle,
+      github,
+      settings: this.settings,
     };
   }
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
+}
+
+function isNonNegative(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+/** Checks a fault rule list (the admin API and the state file share this). */
+export function parseFaults(value: unknown): FaultSpec[] {
+  if (!Array.isArray(value)) fail("faults", "must be an array of rules");
+  for (const [i, rule] of value.entries()) {
+    if (!isObject(rule) || typeof rule.path !== "string" || !rule.path.startsWith("/")) {
+      fail(`faults[${i}].path`, "required: a path starting with / (* is a wildcard)");
+    }
+    if (rule.method !== undefined && typeof rule.method !== "string") {
+      fail(`faults[${i}].method`, "must be a string such as DELETE or *");
+    }
+    if (
+      rule.status !== undefined &&
+      !(Number.isInteger(rule.status) && Number(rule.status) >= 100 && Number(rule.status) <= 599)
+    ) fail(`faults[${i}].status`, "must be an HTTP status from 100 to 599");
+    for (const field of ["latencyMs", "times"] as const) {
+      if (rule[field] !== undefined && !isNonNegative(rule[field])) {
+        fail(`faults[${i}].${field}`, "must be a number, 0 or more");
+      }
+    }
+    if (
+      rule.probability !== undefined &&
+      !(isNonNegative(rule.probability) && Number(rule.probability) <= 1)
+    ) fail(`faults[${i}].probability`, "must be a number from 0 to 1");
+  }
+  return value as FaultSpec[];
+}
+
+/** Checks a throttle setting: `{requestsPerSecond}` or null (no limit). */
+export function parseThrottle(value: unknown): { requestsPerSecond: number } | null {
+  if (value === null || value === undefined) return null;
+  if (
+    !isObject(value) || !(typeof value.requestsPerSecond === "number") ||
+    !(value.requestsPerSecond > 0)
+  ) fail("throttle.requestsPerSecond", "must be a number above 0 (or give null for no limit)");
+  return { requestsPerSecond: value.requestsPerSecond as number };
+}
+
+/** Checks the `github` section. */
+export function parseGithub(value: unknown): GithubSpec {
+  if (value === undefined) return {};
+  if (!isObject(value)) fail("github", "must be an object");
+  for (const field of ["requestToken", "subject"] as const) {
+    if (value[field] !== undefined && (typeof value[field] !== "string" || !value[field])) {
+      fail(`github.${field}`, "must be a non-empty string");
+    }
+  }
+  if (
+    value.lifetimeSeconds !== undefined &&
+    !(isNonNegative(value.lifetimeSeconds) && Number(value.lifetimeSeconds) > 0)
+  ) fail("github.lifetimeSeconds", "must be a number of seconds above 0");
+  if (value.claims !== undefined && !isObject(value.claims)) {
+    fail("github.claims", "must be an object of claims");
+  }
+  return value as GithubSpec;
+}
+
+/** Checks the `settings` section. */
+export function parseSettings(value: unknown): EmulatorSettingsSpec {
+  if (value === undefined) return {};
+  if (!isObject(value)) fail("settings", "must be an object");
+  for (const field of ["clockSkewSeconds", "tokenLifetimeSeconds"] as const) {
+    if (value[field] !== undefined && !isNonNegative(value[field])) {
+      fail(`settings.${field}`, "must be a number of seconds, 0 or more");
+    }
+  }
+  if (
+    value.refreshInSeconds !== undefined && value.refreshInSeconds !== null &&
+    !isNonNegative(value.refreshInSeconds)
+  ) fail("settings.refreshInSeconds", "must be a number of seconds, or null to omit it");
+  const d = value.policyDenial;
+  if (
+    d !== undefined &&
+    !(isObject(d) && Number.isInteger(d.status) && typeof d.code === "string" &&
+      typeof d.message === "string")
+  ) fail("settings.policyDenial", "needs status (a number), code and message");
+  return value as EmulatorSettingsSpec;
 }
 
 /** Reads a state spec (object or file path) into a live model. */
@@ -314,7 +552,6 @@ export async function loadState(
   const state = new EmulatorState();
   if (source === undefined) return state;
   let spec: unknown = source;
-  let baseDir = ".";
   if (typeof source === "string") {
     let text: string;
     try {
@@ -327,16 +564,13 @@ export async function loadState(
     } catch (e) {
       throw new InvalidInputError("state", `${source}: not valid JSON`, { cause: e });
     }
-    baseDir = dirname(source);
+    state.baseDir = dirname(source);
   }
   if (!isObject(spec) || !Array.isArray(spec.tenants)) fail("tenants", "must be an array");
-  for (const t of spec.tenants as TenantSpec[]) await state.addTenant(t, baseDir);
-  if (spec.faults !== undefined) {
-    if (!Array.isArray(spec.faults)) fail("faults", "must be an array");
-    state.faults = spec.faults as FaultSpec[];
-  }
-  if (isObject(spec.throttle)) {
-    state.throttle = spec.throttle as { requestsPerSecond: number };
-  }
+  for (const t of spec.tenants as TenantSpec[]) await state.addTenant(t);
+  if (spec.faults !== undefined) state.faults = parseFaults(spec.faults);
+  state.throttle = parseThrottle(spec.throttle);
+  state.github = parseGithub(spec.github);
+  state.settings = parseSettings(spec.settings);
   return state;
 }

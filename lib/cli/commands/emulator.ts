@@ -6,10 +6,42 @@
  */
 
 import { Command } from "npm:@commander-js/extra-typings@15.1.0";
-import { startEmulator } from "../../emulator/mod.ts";
+import { startEmulator, type TlsOption } from "../../emulator/mod.ts";
 import { InvalidInputError } from "../../errors.ts";
 import type { Io } from "../io.ts";
 import { type GlobalOptions, outputFormat } from "../global_options.ts";
+
+/** The environment variable that holds the admin API token. */
+export const ADMIN_TOKEN_ENV = "GRAPHCALL_EMULATOR_ADMIN_TOKEN";
+
+async function readPem(file: string, flag: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(file);
+  } catch (e) {
+    throw new InvalidInputError(flag, `${file}: file could not be read`, { cause: e });
+  }
+}
+
+async function tlsOption(
+  opts: { tlsSelfSigned?: true; tlsCert?: string; tlsKey?: string },
+): Promise<TlsOption | undefined> {
+  if (opts.tlsSelfSigned) {
+    if (opts.tlsCert || opts.tlsKey) {
+      throw new InvalidInputError(
+        "--tls-self-signed",
+        "give either --tls-self-signed or --tls-cert with --tls-key, not both",
+      );
+    }
+    return "self-signed";
+  }
+  if (!opts.tlsCert && !opts.tlsKey) return undefined;
+  if (!opts.tlsCert) throw new InvalidInputError("--tls-cert", "--tls-key needs --tls-cert too");
+  if (!opts.tlsKey) throw new InvalidInputError("--tls-key", "--tls-cert needs --tls-key too");
+  return {
+    cert: await readPem(opts.tlsCert, "--tls-cert"),
+    key: await readPem(opts.tlsKey, "--tls-key"),
+  };
+}
 
 /** Builds the `emulator` command. */
 export function emulatorCommand(io: Io, setExit: (code: number) => void) {
@@ -18,9 +50,17 @@ export function emulatorCommand(io: Io, setExit: (code: number) => void) {
     .option("--host <host>", "address to bind", "127.0.0.1")
     .option("--port <port>", "port, 0 for any free one", "0")
     .option("--state <file>", "JSON state file to seed from")
+    .option("--tls-self-signed", "serve HTTPS with a new localhost certificate; prints its CA path")
+    .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM; needs --tls-key)")
+    .option("--tls-key <file>", "the private key of --tls-cert (PEM)")
     .addHelpText(
       "after",
-      "\nExample:\n  graphcall emulator --state tenant.json --port 8080 --output json",
+      `\nThe admin API (/_emulator/) is open on loopback. On another address it needs a token:
+set ${ADMIN_TOKEN_ENV} and send it as Authorization: Bearer.
+
+Examples:
+  graphcall emulator --state tenant.json --port 8080 --output json
+  graphcall emulator --tls-self-signed --output json`,
     )
     .action(async (opts, cmd) => {
       const g = cmd.optsWithGlobals() as GlobalOptions;
@@ -28,10 +68,14 @@ export function emulatorCommand(io: Io, setExit: (code: number) => void) {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new InvalidInputError("--port", "give a port number from 0 to 65535");
       }
+      const tls = await tlsOption(opts);
+      const adminToken = Deno.env.get(ADMIN_TOKEN_ENV);
       const emulator = await startEmulator({
         hostname: opts.host,
         port,
         ...(opts.state ? { state: opts.state } : {}),
+        ...(tls ? { tls } : {}),
+        ...(adminToken ? { adminToken } : {}),
       });
       const info = {
         graphUrl: emulator.graphUrl,
@@ -43,7 +87,9 @@ export function emulatorCommand(io: Io, setExit: (code: number) => void) {
       if (outputFormat(g) === "json") io.out(JSON.stringify(info) + "\n");
       else {
         io.out(
-          `graphcall emulator listening\n  graph:     ${info.graphUrl}\n  authority: ${info.authorityUrl}\n  admin:     ${info.adminUrl}\nPress Ctrl+C to stop.\n`,
+          `graphcall emulator listening\n  graph:     ${info.graphUrl}\n  authority: ${info.authorityUrl}\n  admin:     ${info.adminUrl}\n  github:    ${info.githubOidcRequestUrl}\n${
+            info.caCertPath ? `  CA cert:   ${info.caCertPath} (trust it in your client)\n` : ""
+          }Press Ctrl+C to stop.\n`,
         );
       }
       const { promise: stopped, resolve } = Promise.withResolvers<void>();

@@ -1,0 +1,50 @@
+/**
+ * The emulator's request log: method, path (without the query string), status,
+ * `client-request-id` and time of each request. Bodies, headers, query strings, tokens, secrets
+ * and assertions are never kept, so the log is safe to print or attach to a bug report.
+ *
+ * @module
+ */
+
+/** One logged request; secrets are never kept. */
+export interface LoggedRequest {
+  /** HTTP method. */
+  method: string;
+  /** Request path, without the query string. */
+  path: string;
+  /** The HTTP status the emulator answered. */
+  status: number;
+  /** The `client-request-id` header the client sent, if any. */
+  clientRequestId: string | undefined;
+  /** When it was served (ISO time, by the emulator's clock). */
+  at: string;
+}
+
+/** How many requests the log keeps; older ones are dropped first. */
+export const LOG_LIMIT = 10_000;
+
+const MAX_FIELD = 512;
+
+/** Builds a log entry from a request; only the safe parts are read. */
+export function logEntry(request: Request, status: number, now: number): LoggedRequest {
+  let path: string;
+  try {
+    path = new URL(request.url).pathname;
+  } catch {
+    path = "";
+  }
+  const id = request.headers.get("client-request-id") ?? undefined;
+  return {
+    method: request.method.slice(0, 32),
+    path: path.slice(0, 2048),
+    status,
+    clientRequestId: id === undefined ? undefined : id.slice(0, MAX_FIELD),
+    at: new Date(now).toISOString(),
+  };
+}
+
+/** Appends to a bounded log. */
+export function appendLog(log: LoggedRequest[], entry: LoggedRequest): void {
+  if (log.length >= LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT + 1);
+  log.push(entry);
+}

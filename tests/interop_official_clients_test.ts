@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { ALL_ROLES, appCertificate, IDS, startTestEmulator, writePem } from "./support/tenant.ts";
+
+const SCRIPT = new URL("./interop/official_clients.ts", import.meta.url).pathname;
+
+Deno.test("msal-node gets tokens with a certificate and the Graph JS client lists and removes participants, over HTTPS", async () => {
+  await using t = await startTestEmulator({ tls: "self-signed" });
+  assert.ok(t.emulator.authorityUrl.startsWith("https://"));
+  assert.ok(t.emulator.caCertPath);
+  const cert = await appCertificate();
+  const pemPath = await writePem(cert);
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--cert",
+      t.emulator.caCertPath,
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      "--allow-sys",
+      SCRIPT,
+    ],
+    env: {
+      INTEROP_CONFIG: JSON.stringify({
+        authorityUrl: t.emulator.authorityUrl,
+        graphUrl: t.emulator.graphUrl,
+        tenantId: IDS.tenantId,
+        clientId: IDS.clientId,
+        pemPath,
+        thumbprintSha1: cert.thumbprintSha1,
+        thumbprintSha256: cert.thumbprintSha256,
+        callId: IDS.callId,
+        removeParticipantId: IDS.adele,
+      }),
+    },
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { code, stdout, stderr } = await command.output();
+  await Deno.remove(pemPath);
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, `interop script failed:\n${err}`);
+  const out = JSON.parse(new TextDecoder().decode(stdout));
+  assert.deepEqual(out.msalSha256, {
+    tokenType: "Bearer",
+    expiresOnInFuture: true,
+    cached: true,
+    claims: {
+      aud: "https://graph.microsoft.com",
+      appid: IDS.clientId,
+      tid: IDS.tenantId,
+      idtyp: "app",
+      roles: ALL_ROLES,
+    },
+  });
+  assert.deepEqual(out.msalSha1, { appid: IDS.clientId });
+  assert.deepEqual(out.listBefore, [IDS.adele, IDS.megan]);
+  assert.deepEqual(out.listAfter, [IDS.megan]);
+  assert.deepEqual(out.secondDelete, { statusCode: 404, code: "itemNotFound" });
+  // The emulator saw the discovery request, two token requests (RS256 and PS256) and Graph calls.
+  const paths = t.emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
+  assert.ok(
+    paths.includes(`GET /${IDS.tenantId}/v2.0/.well-known/openid-configuration 200`),
+    paths.join("\n"),
+  );
+  assert.equal(paths.filter((p) => p.startsWith(`POST /${IDS.tenantId}/oauth2`)).length, 2);
+  assert.equal(t.emulator.tokenRequests.get(IDS.clientId), 2);
+});
