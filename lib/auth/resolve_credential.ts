@@ -313,7 +313,6 @@ export async function resolveCredential(
   }
   const choice = explicit[0] ?? environmentChoice(env);
 
-
   let tenantId = options.tenantId ?? readEnv("AZURE_TENANT_ID", env);
   let clientId = options.clientId ?? readEnv("AZURE_CLIENT_ID", env);
 
@@ -365,7 +364,7 @@ export async function resolveCredential(
         "github|file:PATH or --access-token-file FILE, or set AZURE_CLIENT_CERTIFICATE_PATH, " +
         "AZURE_CLIENT_SECRET, AZURE_FEDERATED_TOKEN_FILE or GRAPHCALL_ACCESS_TOKEN",
     );
-  }  // The scope names the cloud's Graph even when --graph-url points elsewhere (an emulator or a
+  } // The scope names the cloud's Graph even when --graph-url points elsewhere (an emulator or a
   // proxy): the token's audience is the cloud, the host is only where requests go.
   const scope = cloud.scope;
   const common = {

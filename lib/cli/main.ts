@@ -11,6 +11,7 @@ import { VERSION } from "../version.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { emulatorCommand } from "./commands/emulator.ts";
 import { participantCommand } from "./commands/participant.ts";
+import { tokenCommand } from "./commands/token.ts";
 import { addGlobalOptions, type GlobalOptions, outputFormat } from "./global_options.ts";
 import { type Io, processIo } from "./io.ts";
 import { reportError } from "./render.ts";
@@ -36,6 +37,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void) {
   program.addCommand(participantCommand(io, setExit));
   program.addCommand(emulatorCommand(io, setExit));
   program.addCommand(demoCommand(io, setExit));
+  program.addCommand(tokenCommand(io, setExit));
   return program;
 }
 
