@@ -72,3 +72,11 @@ export type {
   UserSpec,
 } from "./lib/emulator/state.ts";
 export { VERSION } from "./lib/version.ts";
+export { defaultTokenCache, TokenCache } from "./lib/auth/token_cache.ts";
+export type { TokenCacheKey, TokenCacheOptions } from "./lib/auth/token_cache.ts";
+export type { CredentialKind, FederatedSource } from "./lib/auth/resolve_credential.ts";
+export { decodeAccessToken, grantedOperations, missingRoleWarning } from "./lib/auth/claims.ts";
+export type { AccessTokenClaims } from "./lib/auth/claims.ts";
+export type { Operation } from "./lib/auth/required_roles.ts";
+export { onSecretRegistered } from "./lib/redact.ts";
+export type { SecretListener } from "./lib/redact.ts";

@@ -77,6 +77,7 @@ export class TokenCache {
   readonly #requests = new Map<string, number>();
   #fileLoaded: Promise<void> | undefined;
 
+  /** Creates an empty cache (reading `filePath`, if given, on first use). */
   constructor(options: TokenCacheOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#filePath = options.filePath;
@@ -228,6 +229,7 @@ export class CachedCredential implements TokenCredential {
   readonly #cache: TokenCache;
   readonly #key: TokenCacheKey;
 
+  /** Wraps `inner`. */
   constructor(inner: TokenCredential, options: CachedCredentialOptions = {}) {
     this.#inner = inner;
     this.#cache = options.cache ?? new TokenCache(options.now ? { now: options.now } : {});

@@ -127,7 +127,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<Issued
   for (let attempt = 1;; attempt++) {
     const outcome = await attemptTokenRequest(options);
     if ("token" in outcome) return outcome.token;
-    if (attempt >= attempts || options.signal?.aborted) throw outcome.error;
+    if (!outcome.retry || attempt >= attempts || options.signal?.aborted) throw outcome.error;
     const delay = outcome.retryAfterMs ?? RETRY_DELAYS_MS[attempt - 1] ?? 5000;
     await sleep(Math.min(delay, MAX_RETRY_AFTER_MS));
   }
@@ -135,7 +135,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<Issued
 
 type Outcome =
   | { token: IssuedToken }
-  | { error: GraphcallError; retryAfterMs?: number | undefined };
+  | { error: GraphcallError; retry?: boolean; retryAfterMs?: number | undefined };
 
 function retryAfterMs(response: Response): number | undefined {
   const value = response.headers.get("retry-after");
@@ -188,6 +188,7 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
           redact(e instanceof Error ? e.message : String(e))
         }`,
       ),
+      retry: true,
     };
   }
   let text: string;
@@ -201,6 +202,7 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
           redact(e instanceof Error ? e.message : String(e))
         }`,
       ),
+      retry: true,
     };
   }
   let body: unknown;
@@ -216,6 +218,7 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
           response.status === 429 ? "throttled" : "service_error",
           `the token endpoint answered ${response.status} ${response.statusText}`.trim(),
         ),
+        retry: true,
         retryAfterMs: retryAfterMs(response),
       };
     }

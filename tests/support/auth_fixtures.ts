@@ -6,7 +6,7 @@
 
 import { createPrivateKey } from "node:crypto";
 import forgeModule from "npm:node-forge@^1.3";
-import { CLOUD_NAMES, CLOUDS, type CloudName } from "../../lib/clouds.ts";
+import { CLOUD_NAMES, type CloudName, CLOUDS } from "../../lib/clouds.ts";
 import type { CreatedCertificate } from "../../lib/auth/create_certificate.ts";
 import type { TenantSpec } from "../../lib/emulator/state.ts";
 import { ALL_ROLES, IDS, tenantSpec } from "./tenant.ts";
