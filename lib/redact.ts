@@ -15,12 +15,54 @@ export const REDACTED = "[REDACTED]";
 
 const known = new Set<string>();
 
+/** Called with each new secret value as soon as auth obtains it. */
+export type SecretListener = (value: string) => void;
+
+const listeners = new Set<SecretListener>();
+
 /**
- * Remembers a secret value so that {@link redact} removes it wherever it appears. Values shorter
+ * Remembers a secret value so that {@link redact} removes it wherever it appears, and tells every
+ * listener (see {@link onSecretRegistered}) the first time the value is seen. Values shorter
  * than 6 characters are not registered: they would redact ordinary words.
+ *
+ * Auth calls this for every secret it obtains: a client secret read from a file, the
+ * environment or stdin, each client assertion, each GitHub OIDC token and each access token.
+ *
+ * @example Register a secret read from a file
+ * ```ts
+ * import { redact, registerSecret } from "./redact.ts";
+ * registerSecret("s3cr3t-value-from-a-file");
+ * console.log(redact("secret=s3cr3t-value-from-a-file")); // secret=[REDACTED]
+ * ```
  */
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= 6) known.add(value);
+  if (!value || value.length < 6 || known.has(value)) return;
+  known.add(value);
+  for (const listener of [...listeners]) {
+    try {
+      listener(value);
+    } catch {
+      // A listener's failure must not stop auth, nor leak the value in a stack trace.
+    }
+  }
+}
+
+/**
+ * Subscribes to newly registered secrets. The CLI uses it in GitHub Actions to print
+ * `::add-mask::VALUE` for each token and assertion as soon as it exists. Returns the
+ * unsubscribe function.
+ *
+ * @example Mask secrets in a GitHub Actions log
+ * ```ts ignore
+ * import { onSecretRegistered } from "./redact.ts";
+ * const stop = onSecretRegistered((value) => console.log(`::add-mask::${value}`));
+ * // ... run the command ...
+ * stop();
+ * ```
+ */
+export function onSecretRegistered(listener: SecretListener): () => void {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
 }
 
 /** Forgets all registered secrets (tests use this between cases). */

@@ -207,8 +207,6 @@ Deno.test("PowerShell names whose commands come later say so in one line", async
     const argv of [
       ["Invoke-MgInviteCommunicationCallParticipant", "-CallId", "c", "-BodyParameter", "-"],
       ["Invoke-MgMuteCommunicationCallParticipant", "-CallId", "c", "-ParticipantId", "p"],
-      ["Get-MgContext"],
-      ["Set-CsApplicationMeetingConfiguration", "-AllowRemoveParticipantAppIds", '@{Add="x"}'],
       ["Get-MgCommunicationCallParticipant", "-CallId", "c", "-ParticipantId", "p"],
     ]
   ) {
@@ -266,4 +264,38 @@ Deno.test("PowerShell binding: exact names win, prefixes must be unambiguous, sw
     "B",
     "two words",
   ]]);
+});
+
+Deno.test("Set-CsApplicationMeetingConfiguration prints the setup script, and @{Remove=...} the revoke script", async () => {
+  const app = "0b5e8a21-6c4f-4d2e-9a57-3f1c2d8e7b60";
+  const add = captureIo();
+  assert.equal(
+    await main([
+      "Set-CsApplicationMeetingConfiguration",
+      "-AllowRemoveParticipantAppIds",
+      `@{Add="${app}"}`,
+    ], add),
+    0,
+    add.stderr,
+  );
+  assert.match(add.stdout, new RegExp(`AllowRemoveParticipantAppIds @\\{Add="${app}"\\}`));
+  const remove = captureIo();
+  assert.equal(
+    await main(
+      ["set-csapplicationmeetingconfiguration", "-AllowRemove", `@{Remove="${app}"}`],
+      remove,
+    ),
+    0,
+    remove.stderr,
+  );
+  assert.match(remove.stdout, new RegExp(`AllowRemoveParticipantAppIds @\\{Remove="${app}"\\}`));
+});
+
+Deno.test("Get-MgContext shows the token's claims and never the token", async () => {
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const run = await runCli(["--emulator", t.emulator.graphUrl, "Get-MgContext"], { env: env(pem) });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /Calls\.JoinGroupCall\.All/);
+  assert.doesNotMatch(run.stdout, /eyJ[A-Za-z0-9_-]+\.eyJ/);
 });

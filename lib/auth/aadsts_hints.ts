@@ -35,7 +35,104 @@ export const AADSTS_HINTS: Readonly<Record<number, string>> = Object.freeze({
   50196: "Too many identical token requests: cache tokens between calls.",
 });
 
-/** The fix for an AADSTS code, with details from the description where useful. */
-export function aadstsHint(code: number, _description: string): string | undefined {
-  return AADSTS_HINTS[code];
+/** What the client knows about the failed request, to make the fix concrete. */
+export interface HintContext {
+  /** The local clock when the request was sent, ms since the epoch. */
+  now?: number;
+  /** The server's time: Entra's `timestamp` field or the response's `Date` header. */
+  serverTime?: string;
+  /** The certificate that signed the assertion, for 700027. */
+  certificate?: {
+    thumbprintSha1: string;
+    thumbprintSha256: string;
+    subject: string;
+    sentChain: boolean;
+  };
+  /** The issuer, subject and audience of the federated token presented, for 70021 and kin. */
+  presented?: { issuer: string; subject: string; audience: string };
+}
+
+const FEDERATED_CODES = new Set([70021, 700211, 700212, 700213, 7002137, 7002138]);
+
+function hexThumbprint(value: string): string | undefined {
+  if (/^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(value)) return value.toUpperCase();
+  try {
+    const clean = value.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+    const bin = atob(clean + "=".repeat((4 - (clean.length % 4)) % 4));
+    if (bin.length !== 20 && bin.length !== 32) return undefined;
+    return Array.from(bin, (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("")
+      .toUpperCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fix for an AADSTS code, with details from the description and the request where useful:
+ * both thumbprints for 700027, local and server time for 700024, and the presented issuer,
+ * subject and audience for the federated codes. Never includes a secret.
+ *
+ * @example The fix for a secret ID sent instead of its value
+ * ```ts
+ * import { aadstsHint } from "./aadsts_hints.ts";
+ * console.log(aadstsHint(7000215, "AADSTS7000215: Invalid client secret provided."));
+ * ```
+ */
+export function aadstsHint(
+  code: number,
+  description: string,
+  context: HintContext = {},
+): string | undefined {
+  const base = AADSTS_HINTS[code];
+  if (!base) return undefined;
+  const lines = [base];
+  if (code === 700027) {
+    const sent = /Thumbprint of key used by client:\s*'([^']*)'/.exec(description)?.[1];
+    const sentHex = sent ? hexThumbprint(sent) : undefined;
+    const c = context.certificate;
+    if (c) {
+      lines.push(
+        `Local certificate (${c.subject}): thumbprint ${c.thumbprintSha1} (SHA-1, the portal's ` +
+          `"Thumbprint" column), SHA-256 ${c.thumbprintSha256}.`,
+      );
+    }
+    if (sent) {
+      lines.push(
+        `Entra looked for the key by thumbprint ${sentHex ?? sent}${
+          sentHex && sentHex !== sent ? ` (sent as ${sent})` : ""
+        }; compare it with the certificates listed on the app registration.`,
+      );
+    }
+    if (c && !c.sentChain) {
+      lines.push(
+        "If the app trusts certificates by subject name and issuer, send the chain: " +
+          "--send-certificate-chain or AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=true.",
+      );
+    }
+  } else if (code === 700024) {
+    const local = context.now !== undefined ? new Date(context.now).toISOString() : undefined;
+    const server = context.serverTime ? new Date(context.serverTime.replace(" ", "T")) : undefined;
+    if (local) lines.push(`Local time: ${local}.`);
+    if (server && !Number.isNaN(server.getTime())) {
+      const skew = context.now !== undefined
+        ? Math.round((context.now - server.getTime()) / 1000)
+        : undefined;
+      lines.push(
+        `Entra's time: ${server.toISOString()}${
+          skew !== undefined
+            ? ` (this machine is ${Math.abs(skew)} s ${skew >= 0 ? "ahead" : "behind"})`
+            : ""
+        }.`,
+      );
+    }
+    lines.push(
+      "A federated token also expires on its own (GitHub's live about 5 minutes): get a fresh one.",
+    );
+  } else if (FEDERATED_CODES.has(code) && context.presented) {
+    const p = context.presented;
+    lines.push(
+      `Presented: issuer '${p.issuer}', subject '${p.subject}', audience '${p.audience}'.`,
+    );
+  }
+  return lines.join("\n");
 }

@@ -8,6 +8,8 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { InvalidInputError } from "../errors.ts";
 import { digest, parsePemBlocks, toBase64Url, toHex } from "../encoding.ts";
+import { registerSecret } from "../redact.ts";
+import { isPkcs12, pemFromPkcs12 } from "./pkcs12.ts";
 
 /** A certificate credential ready for signing. The private key never leaves this object. */
 export interface LoadedCertificate {
@@ -35,13 +37,18 @@ export interface LoadedCertificate {
 
 /** Where to read a certificate credential from. */
 export interface CertificateSource {
-  /** A PEM file holding the certificate(s) and the key, in any order. */
+  /**
+   * A PEM file holding the certificate(s) and the key, in any order; or a PFX/PKCS#12 file
+   * (recognised by its content, whatever its extension).
+   */
   path?: string;
   /** A separate key file, when `path` holds only certificates. */
   keyPath?: string;
   /** PEM text instead of a file. */
   pem?: string;
-  /** Password of an encrypted key. */
+  /** PFX/PKCS#12 bytes instead of a file. */
+  pfx?: Uint8Array;
+  /** Password of an encrypted key or of the PFX file. */
   password?: string;
 }
 
@@ -55,9 +62,9 @@ export interface LoadCertificateOptions {
   field?: string;
 }
 
-async function readText(path: string, field: string): Promise<string> {
+async function readBytes(path: string, field: string): Promise<Uint8Array> {
   try {
-    return await Deno.readTextFile(path);
+    return await Deno.readFile(path);
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "file not found"
@@ -86,10 +93,31 @@ export async function loadCertificate(
   options: LoadCertificateOptions = {},
 ): Promise<LoadedCertificate> {
   const field = options.field ?? "certificate";
-  const where = source.path ?? "inline PEM";
+  const where = source.path ?? (source.pfx ? "inline PFX" : "inline PEM");
+  registerSecret(source.password);
   let text = source.pem ?? "";
-  if (source.path) text = await readText(source.path, field);
-  if (source.keyPath) text += "\n" + await readText(source.keyPath, field);
+  let bytes = source.pfx;
+  if (source.path) {
+    const read = await readBytes(source.path, field);
+    if (isPkcs12(read)) bytes = read;
+    else text = new TextDecoder().decode(read);
+  }
+  let password = source.password;
+  if (bytes) {
+    text = pemFromPkcs12(bytes, password, field, where);
+    // The key came out of the PFX unencrypted; the password was for the PFX.
+    password = undefined;
+  }
+  if (source.keyPath) {
+    const key = await readBytes(source.keyPath, field);
+    if (isPkcs12(key)) {
+      throw new InvalidInputError(
+        field,
+        `${source.keyPath}: is a PFX file; give it as the certificate, without a key file`,
+      );
+    }
+    text += "\n" + new TextDecoder().decode(key);
+  }
 
   const blocks = parsePemBlocks(text);
   const certBlocks = blocks.filter((b) => b.label === "CERTIFICATE");
@@ -103,21 +131,27 @@ export async function loadCertificate(
       `${where}: no private key found; put the key in the same PEM file or give the key file`,
     );
   }
+  const keyWhere = source.keyPath ?? where;
+  const encrypted = keyBlock.label === "ENCRYPTED PRIVATE KEY" ||
+    /Proc-Type:\s*4,ENCRYPTED/.test(keyBlock.text);
   let privateKey: KeyObject;
   try {
-    privateKey = source.password === undefined
-      ? createPrivateKey(keyBlock.text)
-      : createPrivateKey({ key: keyBlock.text, passphrase: source.password });
-  } catch (e) {
-    const encrypted = keyBlock.label === "ENCRYPTED PRIVATE KEY";
+    privateKey = createPrivateKey(
+      encrypted
+        ? { key: keyBlock.text, format: "pem", passphrase: password ?? "" }
+        : { key: keyBlock.text, format: "pem" },
+    );
+  } catch {
+    // The cause is dropped on purpose: OpenSSL texts can quote key material.
     throw new InvalidInputError(
       field,
       encrypted
-        ? `${where}: the private key is encrypted and the password is ${
-          source.password === undefined ? "missing" : "wrong"
-        }`
-        : `${where}: the private key could not be read`,
-      { cause: e },
+        ? password === undefined
+          ? `${keyWhere}: the private key is encrypted and no password was given; set ` +
+            `AZURE_CLIENT_CERTIFICATE_PASSWORD or pass --certificate-password-file FILE`
+          : `${keyWhere}: the private key is encrypted and the password is wrong`
+        : `${keyWhere}: the private key could not be read (expected PKCS#8 "BEGIN PRIVATE KEY", ` +
+          `PKCS#1 "BEGIN RSA PRIVATE KEY" or "BEGIN ENCRYPTED PRIVATE KEY")`,
     );
   }
   if (privateKey.asymmetricKeyType !== "rsa") {
@@ -144,7 +178,12 @@ export async function loadCertificate(
     }
   }
   if (!leaf) {
-    throw new InvalidInputError(field, `${where}: the private key does not match the certificate`);
+    throw new InvalidInputError(
+      field,
+      `${keyWhere}: the private key does not match the certificate${
+        certBlocks.length > 1 ? "s" : ""
+      } in ${where}`,
+    );
   }
   const notBefore = new Date(leaf.validFrom);
   const notAfter = new Date(leaf.validTo);

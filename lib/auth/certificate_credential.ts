@@ -32,6 +32,10 @@ export interface CertificateCredentialOptions {
   fetch?: typeof fetch;
   /** Injectable clock, ms. */
   now?: () => number;
+  /** Injectable sleep between retries, ms. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Called with each secret value sent or received (besides registerSecret). */
+  onSecret?: (value: string) => void;
 }
 
 /** Gets app-only tokens with a certificate client assertion. */
@@ -50,23 +54,41 @@ export class CertificateCredential implements TokenCredential {
     return tokenEndpointFor(this.#options.authorityUrl, this.#options.tenantId);
   }
 
+  /** Identifies the credential in cache keys: the certificate's SHA-256 thumbprint. */
+  get identity(): string {
+    return `certificate:${this.#options.certificate.thumbprintSha256}`;
+  }
+
   async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
     const o = this.#options;
-    const assertion = await createClientAssertion({
-      clientId: o.clientId,
-      tokenEndpoint: this.tokenEndpoint,
-      certificate: o.certificate,
-      ...(o.algorithm ? { algorithm: o.algorithm } : {}),
-      ...(o.sendCertificateChain ? { sendCertificateChain: true } : {}),
-      ...(o.now ? { now: o.now } : {}),
+    // A fresh assertion (new jti, full lifetime) for every attempt: never one in its last minute.
+    const assertion = async () => ({
+      clientAssertion: (await createClientAssertion({
+        clientId: o.clientId,
+        tokenEndpoint: this.tokenEndpoint,
+        certificate: o.certificate,
+        ...(o.algorithm ? { algorithm: o.algorithm } : {}),
+        ...(o.sendCertificateChain ? { sendCertificateChain: true } : {}),
+        ...(o.now ? { now: o.now } : {}),
+      })).jwt,
     });
     const issued = await requestToken({
       tokenEndpoint: this.tokenEndpoint,
       clientId: o.clientId,
       scope: o.scope,
-      credential: { clientAssertion: assertion.jwt },
+      credential: assertion,
+      hintContext: {
+        certificate: {
+          thumbprintSha1: o.certificate.thumbprintSha1,
+          thumbprintSha256: o.certificate.thumbprintSha256,
+          subject: o.certificate.subject,
+          sentChain: o.sendCertificateChain === true,
+        },
+      },
       ...(o.fetch ? { fetch: o.fetch } : {}),
       ...(o.now ? { now: o.now } : {}),
+      ...(o.sleep ? { sleep: o.sleep } : {}),
+      ...(o.onSecret ? { onSecret: o.onSecret } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return {

@@ -10,6 +10,7 @@
 import { importPKCS8, SignJWT } from "npm:jose@^6.2";
 import type { LoadedCertificate } from "./certificate.ts";
 import { toBase64 } from "../encoding.ts";
+import { registerSecret } from "../redact.ts";
 
 /** The two header/algorithm pairs Entra accepts. */
 export type AssertionAlgorithm = "PS256" | "RS256";
@@ -92,5 +93,6 @@ export async function createClientAssertion(
     .setNotBefore(nowSeconds)
     .setExpirationTime(nowSeconds + lifetime)
     .sign(key);
+  registerSecret(jwt);
   return { jwt, expiresAt: (nowSeconds + lifetime) * 1000 };
 }

@@ -28,6 +28,11 @@ export interface TokenCredential {
   readonly kind: string;
   /** Where it came from, for `--verbose` and doctor (never the secret itself). */
   readonly source: string;
+  /**
+   * What distinguishes this credential from others of the same app in cache keys (a thumbprint,
+   * a hash of a secret, a file path), never a secret itself.
+   */
+  readonly identity?: string;
   /** Returns a valid access token. */
   getToken(options?: GetTokenOptions): Promise<AccessToken>;
 }

@@ -6,8 +6,8 @@
  */
 
 import { AuthError, GraphcallError } from "../errors.ts";
-import { redact } from "../redact.ts";
-import { aadstsHint } from "./aadsts_hints.ts";
+import { redact, registerSecret } from "../redact.ts";
+import { aadstsHint, type HintContext } from "./aadsts_hints.ts";
 
 /** The JWT-bearer client assertion type. */
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -30,15 +30,34 @@ export interface TokenRequestOptions {
   clientId: string;
   /** `{graph}/.default`. */
   scope: string;
-  /** The credential part of the form: `client_secret`, or `client_assertion` (+ type). */
-  credential: { clientSecret: string } | { clientAssertion: string };
+  /**
+   * The credential part of the form: `client_secret`, or `client_assertion` (+ type). A function
+   * is called again for every attempt, so each retry carries a fresh assertion.
+   */
+  credential: TokenRequestCredential | (() => Promise<TokenRequestCredential>);
   /** Injectable fetch. */
   fetch?: typeof fetch;
   /** Injectable clock, ms. */
   now?: () => number;
+  /** Injectable sleep between retries, ms. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts in all for network errors, 429 and 5xx. Default 3. */
+  maxAttempts?: number;
+  /** Details for the fix texts of AADSTS errors. */
+  hintContext?: HintContext;
+  /** Called with each secret value sent or received (secret, assertion, access token). */
+  onSecret?: (value: string) => void;
   /** Abort signal. */
   signal?: AbortSignal;
 }
+
+/** The credential part of a token request. */
+export type TokenRequestCredential =
+  | { clientSecret: string }
+  | { clientAssertion: string; presented?: HintContext["presented"] };
+
+const RETRY_DELAYS_MS = [500, 2000, 5000];
+const MAX_RETRY_AFTER_MS = 30_000;
 
 /** The `{authority}/{tenant}/oauth2/v2.0/token` URL. */
 export function tokenEndpointFor(authorityUrl: string, tenant: string): string {
@@ -54,8 +73,15 @@ interface EntraErrorBody {
   correlation_id?: string;
 }
 
-/** Turns an Entra error response into an AuthError with the fix for its AADSTS code. */
-export function authErrorFromResponse(status: number, body: unknown): AuthError {
+/**
+ * Turns an Entra error response into an AuthError with the fix for its AADSTS code, keeping
+ * `trace_id` and `correlation_id`.
+ */
+export function authErrorFromResponse(
+  status: number,
+  body: unknown,
+  context: HintContext = {},
+): AuthError {
   const b = (typeof body === "object" && body !== null ? body : {}) as EntraErrorBody;
   const codes = Array.isArray(b.error_codes) ? b.error_codes.filter(Number.isInteger) : [];
   const firstLine = typeof b.error_description === "string"
@@ -66,7 +92,11 @@ export function authErrorFromResponse(status: number, body: unknown): AuthError 
   const code = codes[0];
   const message = firstLine ||
     `the token endpoint answered ${status}${b.error ? ` (${b.error})` : ""}`;
-  const hint = code === undefined ? undefined : aadstsHint(code, b.error_description ?? "");
+  const hint = code === undefined ? undefined : aadstsHint(
+    code,
+    redact(b.error_description ?? ""),
+    { ...context, ...(b.timestamp ? { serverTime: b.timestamp } : {}) },
+  );
   return new AuthError(message, {
     ...(b.error ? { error: b.error } : {}),
     aadsts: codes,
@@ -92,16 +122,48 @@ export function authErrorFromResponse(status: number, body: unknown): AuthError 
  * ```
  */
 export async function requestToken(options: TokenRequestOptions): Promise<IssuedToken> {
+  const attempts = Math.max(1, options.maxAttempts ?? 3);
+  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  for (let attempt = 1;; attempt++) {
+    const outcome = await attemptTokenRequest(options);
+    if ("token" in outcome) return outcome.token;
+    if (!outcome.retry || attempt >= attempts || options.signal?.aborted) throw outcome.error;
+    const delay = outcome.retryAfterMs ?? RETRY_DELAYS_MS[attempt - 1] ?? 5000;
+    await sleep(Math.min(delay, MAX_RETRY_AFTER_MS));
+  }
+}
+
+type Outcome =
+  | { token: IssuedToken }
+  | { error: GraphcallError; retry?: boolean; retryAfterMs?: number | undefined };
+
+function retryAfterMs(response: Response): number | undefined {
+  const value = response.headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcome> {
+  const credential = typeof options.credential === "function"
+    ? await options.credential()
+    : options.credential;
   const form = new URLSearchParams({
     client_id: options.clientId,
     scope: options.scope,
     grant_type: "client_credentials",
   });
-  if ("clientSecret" in options.credential) {
-    form.set("client_secret", options.credential.clientSecret);
+  if ("clientSecret" in credential) {
+    registerSecret(credential.clientSecret);
+    options.onSecret?.(credential.clientSecret);
+    form.set("client_secret", credential.clientSecret);
   } else {
+    registerSecret(credential.clientAssertion);
+    options.onSecret?.(credential.clientAssertion);
     form.set("client_assertion_type", JWT_BEARER);
-    form.set("client_assertion", options.credential.clientAssertion);
+    form.set("client_assertion", credential.clientAssertion);
   }
   const doFetch = options.fetch ?? fetch;
   const sentAt = options.now?.() ?? Date.now();
@@ -119,15 +181,30 @@ export async function requestToken(options: TokenRequestOptions): Promise<Issued
     });
   } catch (e) {
     if (options.signal?.aborted) throw options.signal.reason ?? e;
-    throw new GraphcallError(
-      "network",
-      `could not reach the token endpoint ${options.tokenEndpoint}: ${
-        redact(e instanceof Error ? e.message : String(e))
-      }`,
-      { cause: e },
-    );
+    return {
+      error: new GraphcallError(
+        "network",
+        `could not reach the token endpoint ${options.tokenEndpoint}: ${
+          redact(e instanceof Error ? e.message : String(e))
+        }`,
+      ),
+      retry: true,
+    };
   }
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (e) {
+    return {
+      error: new GraphcallError(
+        "network",
+        `the token endpoint ${options.tokenEndpoint} dropped the connection: ${
+          redact(e instanceof Error ? e.message : String(e))
+        }`,
+      ),
+      retry: true,
+    };
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -135,25 +212,54 @@ export async function requestToken(options: TokenRequestOptions): Promise<Issued
     body = undefined;
   }
   if (!response.ok) {
-    if (response.status >= 500 || body === undefined) {
-      throw new GraphcallError(
-        response.status >= 500 ? "service_error" : "auth_failed",
-        `the token endpoint answered ${response.status} without a usable body`,
-      );
+    if (response.status >= 500 || response.status === 429) {
+      return {
+        error: new GraphcallError(
+          response.status === 429 ? "throttled" : "service_error",
+          `the token endpoint answered ${response.status} ${response.statusText}`.trim(),
+        ),
+        retry: true,
+        retryAfterMs: retryAfterMs(response),
+      };
     }
-    throw authErrorFromResponse(response.status, body);
+    if (body === undefined) {
+      return {
+        error: new GraphcallError(
+          "auth_failed",
+          `the token endpoint answered ${response.status} without a usable body`,
+        ),
+      };
+    }
+    const context: HintContext = {
+      now: sentAt,
+      ...options.hintContext,
+      ...(response.headers.get("date") ? { serverTime: response.headers.get("date")! } : {}),
+      ...("presented" in credential && credential.presented
+        ? { presented: credential.presented }
+        : {}),
+    };
+    return { error: authErrorFromResponse(response.status, body, context) };
   }
   const b = body as { access_token?: unknown; expires_in?: unknown; refresh_in?: unknown };
   if (typeof b?.access_token !== "string") {
-    throw new GraphcallError("auth_failed", "the token endpoint answered without an access_token");
+    return {
+      error: new GraphcallError(
+        "auth_failed",
+        "the token endpoint answered without an access_token",
+      ),
+    };
   }
+  registerSecret(b.access_token);
+  options.onSecret?.(b.access_token);
   const expiresIn = Number(b.expires_in ?? 3599);
   const refreshIn = b.refresh_in === undefined ? undefined : Number(b.refresh_in);
   return {
-    accessToken: b.access_token,
-    expiresAt: sentAt + (Number.isFinite(expiresIn) ? expiresIn : 3599) * 1000,
-    ...(refreshIn !== undefined && Number.isFinite(refreshIn)
-      ? { refreshAt: sentAt + refreshIn * 1000 }
-      : {}),
+    token: {
+      accessToken: b.access_token,
+      expiresAt: sentAt + (Number.isFinite(expiresIn) ? expiresIn : 3599) * 1000,
+      ...(refreshIn !== undefined && Number.isFinite(refreshIn)
+        ? { refreshAt: sentAt + refreshIn * 1000 }
+        : {}),
+    },
   };
 }

@@ -8,6 +8,7 @@
 import { type Command, Option } from "npm:@commander-js/extra-typings@15.1.0";
 import type { ConnectOptions } from "../graph/connect.ts";
 import { InvalidInputError } from "../errors.ts";
+import { registerSecret } from "../redact.ts";
 import type { Io } from "./io.ts";
 import type { OutputFormat } from "./render.ts";
 
@@ -16,6 +17,16 @@ export interface GlobalOptions {
   tenant?: string;
   clientId?: string;
   certificate?: string;
+  key?: string;
+  certificatePasswordFile?: string;
+  clientSecretFile?: string;
+  /** Refused: a secret is never taken as a command-line value. */
+  clientSecret?: string;
+  assertionAlg?: string;
+  sendCertificateChain?: boolean;
+  federated?: string;
+  accessTokenFile?: string;
+  tokenCache?: string;
   cloud?: string;
   graphUrl?: string;
   authorityUrl?: string;
@@ -31,14 +42,65 @@ export interface GlobalOptions {
   yes?: boolean;
 }
 
+/** Why `--client-secret VALUE` is refused. One line, and it never repeats the value. */
+export const CLIENT_SECRET_REFUSAL =
+  "a secret is never taken as a command-line value, because it would show in process listings " +
+  "and shell history; use --client-secret-file FILE, --client-secret-file - (stdin) or " +
+  "AZURE_CLIENT_SECRET (and rotate this secret if it was a real one)";
+
+function refuseClientSecret(options: GlobalOptions): void {
+  if (options.clientSecret !== undefined) {
+    registerSecret(options.clientSecret);
+    throw new InvalidInputError("--client-secret", CLIENT_SECRET_REFUSAL);
+  }
+}
+
 /** Adds the global options to the root program. */
 export function addGlobalOptions<C extends Command<[], Record<string, unknown>>>(program: C) {
+  program.hook("preAction", (_this, action) => {
+    refuseClientSecret(action.optsWithGlobals() as GlobalOptions);
+  });
   return program
     .option("--tenant <id>", "tenant id or domain (env: AZURE_TENANT_ID)")
     .option("--client-id <id>", "app (client) id (env: AZURE_CLIENT_ID)")
     .option(
       "--certificate <file>",
-      "PEM file with the app's certificate and key (env: AZURE_CLIENT_CERTIFICATE_PATH)",
+      "PEM or PFX file with the app's certificate (and key) (env: AZURE_CLIENT_CERTIFICATE_PATH)",
+    )
+    .option("--key <file>", "the private key, when --certificate holds only certificates")
+    .option(
+      "--certificate-password-file <file>",
+      "file with the key's or PFX's password (env: AZURE_CLIENT_CERTIFICATE_PASSWORD)",
+    )
+    .option(
+      "--client-secret-file <file>",
+      "file with the client secret's value, - for stdin (env: AZURE_CLIENT_SECRET)",
+    )
+    .addOption(
+      new Option("--client-secret <value>", "refused: use --client-secret-file").hideHelp(),
+    )
+    .addOption(
+      new Option(
+        "--assertion-alg <alg>",
+        "client assertion: PS256 (default) or RS256 with SHA-1 x5t",
+      )
+        .choices(["PS256", "RS256"]),
+    )
+    .option(
+      "--send-certificate-chain",
+      "send the chain (x5c) for subject-name/issuer setups (env: AZURE_CLIENT_SEND_CERTIFICATE_CHAIN)",
+    )
+    .option(
+      "--federated <source>",
+      "federated token: github (the job's OIDC token) or file:PATH (env: AZURE_FEDERATED_TOKEN_FILE)",
+    )
+    .option(
+      "--access-token-file <file>",
+      "a Graph access token acquired elsewhere (env: GRAPHCALL_ACCESS_TOKEN)",
+    )
+    .option(
+      "--token-cache <file>",
+      "keep access tokens (and their expiry only) in FILE between runs, mode 0600",
     )
     .option("--cloud <name>", "Global, USGov, USGovDoD or China (default: Global)")
     .option("--graph-url <url>", "Graph host override, e.g. a proxy or an emulator")
@@ -79,10 +141,39 @@ function checkUrl(value: string, field: string): string {
 
 /** Turns the global options into connect options, reading the environment through `io`. */
 export function connectOptionsFrom(options: GlobalOptions, io: Io): ConnectOptions {
+  refuseClientSecret(options);
   const out: ConnectOptions = { env: (name) => io.env(name) };
   if (options.tenant) out.tenantId = options.tenant;
   if (options.clientId) out.clientId = options.clientId;
-  if (options.certificate) out.certificate = { path: options.certificate };
+  if (options.certificate) {
+    out.certificate = {
+      path: options.certificate,
+      ...(options.key ? { keyPath: options.key } : {}),
+    };
+  } else if (options.key) {
+    throw new InvalidInputError("--key", "give the certificate too: --certificate FILE --key FILE");
+  }
+  if (options.certificatePasswordFile) {
+    out.certificatePasswordFile = options.certificatePasswordFile;
+  }
+  if (options.clientSecretFile) out.clientSecretFile = options.clientSecretFile;
+  if (options.assertionAlg) {
+    if (options.assertionAlg !== "PS256" && options.assertionAlg !== "RS256") {
+      throw new InvalidInputError("--assertion-alg", "use PS256 or RS256");
+    }
+    out.assertionAlgorithm = options.assertionAlg;
+  }
+  if (options.sendCertificateChain) out.sendCertificateChain = true;
+  if (options.federated) {
+    if (options.federated === "github") out.federated = "github";
+    else if (options.federated.startsWith("file:") && options.federated.length > 5) {
+      out.federated = { tokenFile: options.federated.slice(5) };
+    } else {
+      throw new InvalidInputError("--federated", "use github or file:PATH");
+    }
+  }
+  if (options.accessTokenFile) out.accessTokenFile = options.accessTokenFile;
+  if (options.tokenCache) out.tokenCachePath = options.tokenCache;
   if (options.cloud) out.cloud = options.cloud;
   const emulator = options.emulator ?? io.env("GRAPHCALL_EMULATOR_URL");
   if (emulator) {

@@ -58,6 +58,12 @@ const LAZY_COMMANDS: readonly LazyCommand[] = [
       (await import("./commands/demo.ts")).demoCommand(io, setExit) as unknown as AnyCommand,
   },
   {
+    name: "token",
+    description: "get an app-only token and show its claims (never the token itself)",
+    load: async (io, setExit) =>
+      (await import("./commands/token.ts")).tokenCommand(io, setExit) as unknown as AnyCommand,
+  },
+  {
     name: "tenant",
     description: "tenant setup: the Set-CsApplicationMeetingConfiguration script for an app",
     load: async (io, setExit) =>
@@ -223,7 +229,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const bare = await buildProgram(io, () => {});
     const index = commandIndex(bare as unknown as AnyCommand, argv);
     let args = [...argv];
-    const word = index >= 0 ? argv[index]! : "";
+    let word = index >= 0 ? argv[index]! : "";
     if (
       index >= 0 && /^[A-Za-z]+-[A-Za-z]+$/.test(word) &&
       !findCommand(bare as unknown as AnyCommand, [word])
@@ -239,7 +245,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       }
       command = translation.alias.cmdlet;
       const path = translation.command.filter((w) => !w.startsWith("-"));
-      const target = findCommand(bare as unknown as AnyCommand, path);
+      word = path[0] ?? "";
+      const lazyTarget = LAZY_COMMANDS.find((l) => l.name === word);
+      const tree = lazyTarget
+        ? await buildProgram(io, () => {}, { load: [lazyTarget.name] })
+        : bare;
+      const target = findCommand(tree as unknown as AnyCommand, path);
       if (!target) {
         throw new UsageError(
           `${translation.alias.cmdlet} stands for 'graphcall ${
