@@ -94,6 +94,7 @@ function rssSection(sections: readonly Section[]): Section {
     id: "rss",
     title: "6. Peak RSS of each process above",
     reps: 0,
+    method: "Collected from the sections above",
     rows,
     notes: [
       `Child processes: VmHWM from /proc/PID/status (the process and its descendants), sampled ` +
@@ -105,6 +106,9 @@ function rssSection(sections: readonly Section[]): Section {
 
 async function main(): Promise<number> {
   const config = configFor(Deno.args, (n) => Deno.env.get(n));
+  if (Deno.args.includes("--profile") || Deno.env.get("GRAPHCALL_BENCH_PROFILE") === "1") {
+    config.profileMisses = true;
+  }
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   log(`graphcall bench: ${config.mode} mode`);

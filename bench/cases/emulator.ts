@@ -127,6 +127,7 @@ export async function benchEmulator(
       id: "emulator",
       title: "5. The emulator",
       reps: c.emulatorStarts,
+      method: `${c.emulatorStarts} fresh starts; ${c.throughputReps} throughput repetition(s)`,
       rows,
       notes: [
         `Start time: ${c.emulatorStarts} fresh starts (and closes) in the bench process, after one ` +

@@ -48,7 +48,7 @@ export function configFor(args: readonly string[], env: (name: string) => string
   if (named !== "quick" && named !== "full") {
     throw new Error(`GRAPHCALL_BENCH_MODE must be quick or full, not "${named}"`);
   }
-  return named === "quick" ? QUICK : FULL;
+  return { ...(named === "quick" ? QUICK : FULL) };
 }
 
 /** A smoke run: every benchmark once or a few times, small counts. */

@@ -8,6 +8,7 @@ import { type ChildSpec, runChild } from "./child.ts";
 interface CpuProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -46,17 +47,33 @@ export function summarizeProfile(profile: CpuProfile, root: string, top = 8): Pr
     const id = profile.samples[i]!;
     byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }
+  // A native function (no URL: an op, a crypto call) is charged to the module that called it.
+  const parent = new Map<number, CpuProfileNode>();
+  for (const node of profile.nodes) {
+    for (const c of node.children ?? []) parent.set(c, node);
+  }
+  const callerModule = (node: CpuProfileNode): string | undefined => {
+    for (let p = parent.get(node.id); p; p = parent.get(p.id)) {
+      if (p.callFrame.url) return moduleName(p.callFrame.url, root);
+    }
+    return undefined;
+  };
   const byModule = new Map<string, number>();
   const byFunction = new Map<string, number>();
   for (const node of profile.nodes) {
     const ms = byNode.get(node.id) ?? 0;
     if (ms === 0) continue;
     const f = node.callFrame;
-    const mod = f.url ? moduleName(f.url, root) : (f.functionName || "(anonymous)");
+    const name = f.functionName || "(anonymous)";
+    const bucket = /^\(.*\)$/.test(name) && !f.url; // (idle), (program), (garbage collector)
+    const caller = f.url || bucket ? undefined : callerModule(node);
+    const mod = f.url ? moduleName(f.url, root) : bucket ? name : caller ?? name;
     byModule.set(mod, (byModule.get(mod) ?? 0) + ms);
-    const fn = `${f.functionName || "(anonymous)"}${
-      f.url ? ` ${moduleName(f.url, root)}:${f.lineNumber + 1}` : ""
-    }`;
+    const fn = f.url
+      ? `${name} ${moduleName(f.url, root)}:${f.lineNumber + 1}`
+      : caller
+      ? `${name} (native, from ${caller})`
+      : name;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
   }
   const sorted = (m: Map<string, number>) =>
@@ -95,6 +112,7 @@ export async function profileChild(spec: ChildSpec, root: string): Promise<Profi
 export function profileLine(p: ProfileSummary, top = 5): string {
   const mods = p.byModule.slice(0, top).map((m) => `${m.name} ${m.ms.toFixed(0)} ms`).join(", ");
   const fns = p.byFunction.slice(0, 3).map((m) => `${m.name} ${m.ms.toFixed(0)} ms`).join("; ");
-  return `CPU profile (${p.totalMs.toFixed(0)} ms of JS time): by module ${mods}; ` +
-    `top functions ${fns}`;
+  return `CPU profile of one run (${p.totalMs.toFixed(0)} ms profiled; self time, ` +
+    `"(idle)" = main thread waiting on I/O, timers or work off the main thread such as key ` +
+    `generation): by module ${mods}; top functions ${fns}`;
 }

@@ -22,22 +22,29 @@ function ratio(s: Summary | undefined): string {
   return s ? mmm(s, "×") : "—";
 }
 
-function rowLine(r: Row): string {
-  const value = r.value ? `${mmm(r.value.summary)} ${r.value.unit}` : "—";
-  return `| ${r.label} | ${mmm(r.timeMs)} | ${value} | ${ratio(r.ratio)}${
-    r.anchor && r.ratio ? ` of ${r.anchor}` : ""
-  } | ${mmm(r.rssMiB)} | ${r.status ?? ""} |`;
-}
+const COLUMNS: { head: string; cell: (r: Row) => string }[] = [
+  { head: "contender", cell: (r) => r.label },
+  { head: "time, ms", cell: (r) => r.timeMs ? mmm(r.timeMs) : "" },
+  { head: "figure", cell: (r) => r.value ? `${mmm(r.value.summary)} ${r.value.unit}` : "" },
+  {
+    head: "ratio",
+    cell: (r) => r.ratio ? `${ratio(r.ratio)}${r.anchor ? ` of ${r.anchor}` : ""}` : "",
+  },
+  { head: "peak RSS, MiB", cell: (r) => r.rssMiB ? mmm(r.rssMiB) : "" },
+  { head: "status", cell: (r) => r.status ?? "" },
+];
 
 function sectionMd(s: Section): string {
+  const cols = COLUMNS.filter((c, i) => i === 0 || s.rows.some((r) => c.cell(r) !== ""));
   const lines = [
     `### ${s.title}`,
     "",
-    `${s.reps} repetition(s) per contender, interleaved. Figures: median (min–max).`,
+    `${s.method ?? `${s.reps} repetition(s) per contender, interleaved`}. ` +
+    "Figures: median (min–max).",
     "",
-    "| contender | time, ms | figure | ratio | peak RSS, MiB | status |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...s.rows.map(rowLine),
+    `| ${cols.map((c) => c.head).join(" | ")} |`,
+    `| ${cols.map(() => "---").join(" | ")} |`,
+    ...s.rows.map((r) => `| ${cols.map((c) => c.cell(r) || "—").join(" | ")} |`),
   ];
   if (s.notes.length > 0) lines.push("", ...s.notes.map((n) => `- ${n}`));
   return lines.join("\n");

@@ -32,6 +32,8 @@ export interface Section {
   title: string;
   /** Repetitions per contender. */
   reps: number;
+  /** How the figures were taken, when not "N repetitions per contender, interleaved". */
+  method?: string;
   /** Rows, anchor first. */
   rows: Row[];
   /** Notes printed under the section. */
