@@ -60,7 +60,7 @@ export const QUICK: BenchConfig = Object.freeze({
   bulkCalls: 4,
   bulkReps: 1,
   bulkConcurrency: 16,
-  rateLimit: 200,
+  rateLimit: 100,
   rateLimitedParticipants: 200,
   rateLimitedReps: 1,
   tokenOps: 100,
