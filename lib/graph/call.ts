@@ -161,20 +161,23 @@ export class CallHandle {
   ): Promise<DryRunResult>;
   /** Invites identities; resolves with the operation and the participant ids. */
   invite(identities: IdentitySet[], options?: InviteOptions): Promise<InviteResult>;
-  invite(
+  async invite(
     identities: IdentitySet[],
     options: InviteOptions = {},
   ): Promise<InviteResult | DryRunResult> {
     const body = buildInviteBody(identities, options);
-    return this.#sendInvite(body, options);
+    return await this.#sendInvite(body, options);
   }
 
   /** Invites with a raw body (e.g. PowerShell's `-BodyParameter`), checked before sending. */
   inviteRaw(body: unknown, options: InviteOptions & { dryRun: true }): Promise<DryRunResult>;
   /** Invites with a raw body; resolves with the operation. */
   inviteRaw(body: unknown, options?: InviteOptions): Promise<InviteResult>;
-  inviteRaw(body: unknown, options: InviteOptions = {}): Promise<InviteResult | DryRunResult> {
-    return this.#sendInvite(checkInviteBody(body, this.#http.version), options);
+  async inviteRaw(
+    body: unknown,
+    options: InviteOptions = {},
+  ): Promise<InviteResult | DryRunResult> {
+    return await this.#sendInvite(checkInviteBody(body, this.#http.version), options);
   }
 
   async #sendInvite(
@@ -320,14 +323,14 @@ export class CallHandle {
   ): Promise<BulkDryRunResult>;
   /** Removes many participants of this call. */
   removeMany(participantIds: string[], options?: BulkRemoveOptions): Promise<BulkRemoveResult>;
-  removeMany(
+  async removeMany(
     participantIds: string[],
     options: BulkRemoveOptions = {},
   ): Promise<BulkRemoveResult | BulkDryRunResult> {
     if (!Array.isArray(participantIds)) {
       throw new GraphcallError("invalid_input", "participantIds: must be an array");
     }
-    return removeMany(
+    return await removeMany(
       this.#http,
       participantIds.map((participantId) => ({ callId: this.id, participantId })),
       options,
