@@ -113,6 +113,7 @@ export async function sharedEmulator(): Promise<SharedEmulator & AsyncDisposable
       await t.emulator.state.addTenant(tenantSpec(t.cert, tenant));
       t.emulator.state.faults = [];
       t.emulator.state.throttle = null;
+      (t.emulator.requests as unknown[]).length = 0;
     },
     [Symbol.asyncDispose]: () => t.emulator.close(),
   };
