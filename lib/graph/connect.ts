@@ -61,6 +61,50 @@ export interface GraphClient {
  * });
  * await graph.call("112f7296-5fa4-42ca-bae8-6a692b15d4b8").remove("a7ebfb2d-871e-419c-87af-27290b22e8db");
  * ```
+ *
+ * @example Invite, wait for the answer and remove, on the embedded emulator
+ * ```ts
+ * import { connect } from "./connect.ts";
+ * import { user } from "./identities.ts";
+ * import { createCertificate } from "../auth/create_certificate.ts";
+ * import { startEmulator } from "../emulator/mod.ts";
+ *
+ * const cert = await createCertificate({ subject: "CN=doc example", keySize: 2048 });
+ * const tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+ * const clientId = "0b5e8a21-6c4f-4d2e-9a57-3f1c2d8e7b60";
+ * const callId = "112f7296-5fa4-42ca-bae8-6a692b15d4b8";
+ * const emulator = await startEmulator({
+ *   state: {
+ *     tenants: [{
+ *       id: tenantId,
+ *       allowRemoveParticipantAppIds: [clientId],
+ *       apps: [{
+ *         clientId,
+ *         roles: ["Calls.JoinGroupCall.All", "Calls.InitiateGroupCall.All"],
+ *         certificates: [{ pem: cert.certificatePem }],
+ *       }],
+ *       users: [{ id: "278405a3-f568-4b3e-b684-009193463064", answerAfterMs: 0 }],
+ *       calls: [{ id: callId, participants: [] }],
+ *     }],
+ *   },
+ * });
+ * try {
+ *   const graph = await connect({
+ *     tenantId,
+ *     clientId,
+ *     certificate: { pem: cert.certificatePem + cert.privateKeyPem },
+ *     authorityUrl: emulator.authorityUrl,
+ *     graphUrl: emulator.graphUrl,
+ *   });
+ *   const call = graph.call(callId);
+ *   const op = await call.invite([user("278405a3-f568-4b3e-b684-009193463064")]);
+ *   const end = await call.waitForInvite(op, { pollIntervalMs: 10 });
+ *   console.log(end.status); // completed
+ *   await call.remove(op.participants[0]!.participantId!);
+ * } finally {
+ *   await emulator.close();
+ * }
+ * ```
  */
 export async function connect(options: ConnectOptions = {}): Promise<GraphClient> {
   const resolved = await resolveCredential(options);
