@@ -26,10 +26,56 @@ export type { ConnectOptions, GraphClient } from "./lib/graph/connect.ts";
 export type { CredentialOptions, EnvSource } from "./lib/auth/resolve_credential.ts";
 export type { AccessToken, GetTokenOptions, TokenCredential } from "./lib/auth/credential.ts";
 export type { AssertionAlgorithm } from "./lib/auth/client_assertion.ts";
-export { GraphHttp } from "./lib/graph/graph_http.ts";
-export type { GraphHttpOptions, GraphRequest, GraphResponse } from "./lib/graph/graph_http.ts";
+export { GraphHttp, realSleep } from "./lib/graph/graph_http.ts";
+export type {
+  DryRunRequest,
+  DryRunResult,
+  GraphHttpOptions,
+  GraphRequest,
+  GraphResponse,
+  GraphTraceEvent,
+  ParticipantOperation,
+  PipelineOptions,
+  ResponseMeta,
+  Sleep,
+} from "./lib/graph/graph_http.ts";
 export { CallHandle } from "./lib/graph/call.ts";
-export type { Participant, RemoveOptions, RemoveResult } from "./lib/graph/call.ts";
+export type {
+  GetOptions,
+  GetParticipantResult,
+  ListOptions,
+  MuteOptions,
+  MuteResult,
+  Participant,
+  RemoveAllExceptOptions,
+  RemoveAllExceptResult,
+} from "./lib/graph/call.ts";
+export type { RemoveOptions, RemoveResult } from "./lib/graph/remove.ts";
+export { application, checkE164, guest, phone, user } from "./lib/graph/identities.ts";
+export type { Identity, IdentitySet } from "./lib/graph/identities.ts";
+export { checkInviteBody, MAX_CLIENT_CONTEXT } from "./lib/graph/invite.ts";
+export type {
+  InvitationParticipantInfo,
+  InviteBody,
+  InviteOptions,
+  InviteParticipantsOperation,
+  InviteResult,
+  ResultInfo,
+} from "./lib/graph/invite.ts";
+export type { WaitForInviteOptions, WaitForInviteResult } from "./lib/graph/wait_for_invite.ts";
+export { removeMany } from "./lib/graph/bulk_remove.ts";
+export type {
+  BulkDryRunResult,
+  BulkItemResult,
+  BulkProgress,
+  BulkRemoveOptions,
+  BulkRemoveResult,
+  RemovalItem,
+} from "./lib/graph/bulk_remove.ts";
+export { errorCodeForStatus, toGraphError } from "./lib/graph/error_mapping.ts";
+export type { FailedExchange } from "./lib/graph/error_mapping.ts";
+export { parseRetryAfter } from "./lib/graph/retry_after.ts";
+export { checkId } from "./lib/graph/ids.ts";
 export { CLOUD_NAMES, CLOUDS, getCloud } from "./lib/clouds.ts";
 export type { Cloud, CloudName } from "./lib/clouds.ts";
 export {

@@ -1,45 +1,42 @@
 /**
- * One call's participants: remove (drop an active participant, or cancel a pending invitation).
+ * One call's participants: remove, invite (from identities or a raw body), wait for an
+ * invitation, list, get, mute, remove many, and remove everyone but the app. Every id is checked
+ * before anything is sent; every operation takes `dryRun: true` to get the request back unsent.
  *
  * @module
  */
 
-import type { GraphHttp } from "./graph_http.ts";
+import { GraphcallError } from "../errors.ts";
+import type { DryRunResult, GraphHttp, ResponseMeta } from "./graph_http.ts";
 import { checkId } from "./ids.ts";
-
-/** Options for {@link CallHandle.remove}. */
-export interface RemoveOptions {
-  /** Sent as `If-Match`. */
-  ifMatch?: string;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
-  /** Abort signal. */
-  signal?: AbortSignal;
-}
-
-/** The outcome of a removal. */
-export interface RemoveResult {
-  /** The call id. */
-  callId: string;
-  /** The participant id. */
-  participantId: string;
-  /** HTTP status Graph answered (204). */
-  status: number;
-  /** True when the participant was already gone after a lost response (see the README). */
-  alreadyRemoved: boolean;
-  /** Graph's request-id of the response. */
-  requestId: string | undefined;
-  /** The client-request-id graphcall sent. */
-  clientRequestId: string;
-  /** The response's Date. */
-  date: string | undefined;
-}
+import type { IdentitySet } from "./identities.ts";
+import {
+  buildInviteBody,
+  checkClientContext,
+  checkInviteBody,
+  type InviteBody,
+  type InviteOptions,
+  type InviteParticipantsOperation,
+  type InviteResult,
+} from "./invite.ts";
+import { type RemoveOptions, removeParticipant, type RemoveResult } from "./remove.ts";
+import {
+  waitForInvite,
+  type WaitForInviteOptions,
+  type WaitForInviteResult,
+} from "./wait_for_invite.ts";
+import {
+  type BulkDryRunResult,
+  type BulkRemoveOptions,
+  type BulkRemoveResult,
+  removeMany,
+} from "./bulk_remove.ts";
 
 /** A participant as Graph returns it (unknown keys are kept). */
 export interface Participant {
   /** The id. */
   id: string;
-  /** The info. */
+  /** Who the participant is. */
   info?: {
     identity?: Record<string, { id?: string; displayName?: string } | null | undefined>;
     [key: string]: unknown;
@@ -48,64 +45,329 @@ export interface Participant {
   isMuted?: boolean;
   /** Whether the participant waits in the lobby. */
   isInLobby?: boolean;
-  /** The value. */
+  /** Other properties. */
   [key: string]: unknown;
 }
 
-/** A handle on one call. Make it with `client.call(id)`. */
+/** Options for `call.participants()`. */
+export interface ListOptions {
+  /** Page size (`$top`). */
+  top?: number;
+  /** `$filter` (whether Graph honours it on this collection is UNCONFIRMED). */
+  filter?: string;
+  /** `$select`: property names. */
+  select?: string[];
+  /** Abort signal. */
+  signal?: AbortSignal;
+}
+
+/** Options for `call.participant()`. */
+export interface GetOptions {
+  /** `$select`: property names. */
+  select?: string[];
+  /** Abort signal. */
+  signal?: AbortSignal;
+  /** Return the request instead of sending it. */
+  dryRun?: boolean;
+}
+
+/** One participant, with the response ids. */
+export interface GetParticipantResult extends ResponseMeta {
+  /** The participant. */
+  participant: Participant;
+}
+
+/** Options for `call.mute()`. */
+export interface MuteOptions {
+  /** Echoed in the operation; at most 256 characters. */
+  clientContext?: string;
+  /** Abort signal. */
+  signal?: AbortSignal;
+  /** Return the request instead of sending it. */
+  dryRun?: boolean;
+}
+
+/** The outcome of a mute. */
+export interface MuteResult extends ResponseMeta {
+  /** The call id. */
+  callId: string;
+  /** The participant id. */
+  participantId: string;
+  /** Graph's `muteParticipantOperation`. */
+  operation: { id?: string; status?: string | null; [key: string]: unknown };
+}
+
+/** Options for `call.removeAllExcept()`. */
+export interface RemoveAllExceptOptions extends Omit<BulkRemoveOptions, "dryRun"> {
+  /** Keep participants whose identity is this application (default: the connected app). */
+  keepAppId?: string;
+  /** Keep these participant ids. */
+  keep?: string[];
+  /** Return the first request (the roster listing) instead of sending anything. */
+  dryRun?: boolean;
+}
+
+/** The outcome of `removeAllExcept`: the bulk result and who was kept. */
+export interface RemoveAllExceptResult extends BulkRemoveResult {
+  /** Participant ids left in the call on purpose. */
+  kept: string[];
+}
+
+/** A handle on one call. Make it with `graph.call(id)`. */
 export class CallHandle {
   /** The call id. */
   readonly id: string;
   readonly #http: GraphHttp;
+  readonly #path: string;
 
-  /** Creates the handle. */
+  /** Creates the handle; the id is checked here. */
   constructor(http: GraphHttp, callId: string) {
     this.id = checkId(callId, "callId");
     this.#http = http;
-  }
-
-  #participantPath(participantId: string): string {
-    return `/communications/calls/${encodeURIComponent(this.id)}/participants/${
-      encodeURIComponent(participantId)
-    }`;
-  }
-
-  /** Lists the call's participants, following `@odata.nextLink`. */
-  async *participants(options: { signal?: AbortSignal } = {}): AsyncGenerator<Participant> {
-    let path: string | undefined = `/communications/calls/${
-      encodeURIComponent(this.id)
-    }/participants`;
-    while (path) {
-      const response: { body: { value?: Participant[]; "@odata.nextLink"?: string } } = await this
-        .#http.send({ method: "GET", path, ...(options.signal ? { signal: options.signal } : {}) });
-      for (const p of response.body.value ?? []) yield p;
-      const next = response.body["@odata.nextLink"];
-      path = next ? this.#http.relativePath(next) : undefined;
-    }
+    this.#path = `/communications/calls/${encodeURIComponent(this.id)}`;
   }
 
   /**
    * Removes a participant: an active one is dropped at once; an invited one who has not joined
    * has the invitation cancelled. Graph answers 204.
+   *
+   * @example Remove, and tell a lost-then-404 apart
+   * ```ts ignore
+   * const r = await graph.call(callId).remove(participantId, { ifMatch: "W/\"1\"" });
+   * if (r.alreadyRemoved) console.log("the first attempt had removed it");
+   * ```
    */
-  async remove(participantId: string, options: RemoveOptions = {}): Promise<RemoveResult> {
-    const pid = checkId(participantId, "participantId");
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.ifMatch) headers["if-match"] = options.ifMatch;
-    const response = await this.#http.send({
-      method: "DELETE",
-      path: this.#participantPath(pid),
-      headers,
+  remove(participantId: string, options: RemoveOptions & { dryRun: true }): Promise<DryRunResult>;
+  /** Removes a participant; resolves with the result. */
+  remove(participantId: string, options?: RemoveOptions): Promise<RemoveResult>;
+  remove(participantId: string, options: RemoveOptions = {}): Promise<RemoveResult | DryRunResult> {
+    return removeParticipant(this.#http, this.id, participantId, options);
+  }
+
+  /**
+   * Invites identities (`user()`, `phone()`, `guest()`, `application()`). Each invitee gets a
+   * participant id (yours, or a generated GUID) so the invitation can be cancelled with
+   * `remove()` before it is answered.
+   *
+   * @example Invite, then wait for the answer
+   * ```ts ignore
+   * const op = await call.invite([user("278405a3-f568-4b3e-b684-009193463064")]);
+   * const end = await call.waitForInvite(op);
+   * ```
+   */
+  invite(
+    identities: IdentitySet[],
+    options: InviteOptions & { dryRun: true },
+  ): Promise<DryRunResult>;
+  /** Invites identities; resolves with the operation and the participant ids. */
+  invite(identities: IdentitySet[], options?: InviteOptions): Promise<InviteResult>;
+  async invite(
+    identities: IdentitySet[],
+    options: InviteOptions = {},
+  ): Promise<InviteResult | DryRunResult> {
+    const body = buildInviteBody(identities, options);
+    return await this.#sendInvite(body, options);
+  }
+
+  /** Invites with a raw body (e.g. PowerShell's `-BodyParameter`), checked before sending. */
+  inviteRaw(body: unknown, options: InviteOptions & { dryRun: true }): Promise<DryRunResult>;
+  /** Invites with a raw body; resolves with the operation. */
+  inviteRaw(body: unknown, options?: InviteOptions): Promise<InviteResult>;
+  async inviteRaw(
+    body: unknown,
+    options: InviteOptions = {},
+  ): Promise<InviteResult | DryRunResult> {
+    return await this.#sendInvite(checkInviteBody(body, this.#http.version), options);
+  }
+
+  async #sendInvite(
+    body: InviteBody,
+    options: InviteOptions,
+  ): Promise<InviteResult | DryRunResult> {
+    const request = {
+      method: "POST" as const,
+      path: `${this.#path}/participants/invite`,
+      body,
+      operation: "invite" as const,
+      ...(options.headers ? { headers: options.headers } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+    };
+    if (options.dryRun) return this.#http.describe(request);
+    const r = await this.#http.send<InviteParticipantsOperation>(request);
+    const location = r.headers.get("location") ?? undefined;
+    const operationId = r.body?.id ?? location?.split("/").pop() ?? "";
+    if (!operationId) {
+      throw new GraphcallError(
+        "service_error",
+        "Graph accepted the invitation but named no operation",
+      );
+    }
+    return {
+      callId: this.id,
+      operationId,
+      location,
+      operation: r.body,
+      participants: body.participants.map((p) => ({
+        participantId: p.participantId,
+        identity: p.identity,
+      })),
+      requestId: r.requestId,
+      clientRequestId: r.clientRequestId,
+      date: r.date,
+    };
+  }
+
+  /**
+   * Waits until an invitation is completed or failed (decline, no answer, cancelled), or the
+   * time runs out; the result carries the operation's `resultInfo`.
+   */
+  waitForInvite(
+    invitation: InviteResult | string,
+    options: WaitForInviteOptions = {},
+  ): Promise<WaitForInviteResult> {
+    return waitForInvite(this.#http, this.id, invitation, options);
+  }
+
+  /** Lists the call's participants, following `@odata.nextLink`. */
+  async *participants(options: ListOptions = {}): AsyncGenerator<Participant> {
+    if (options.top !== undefined && !(Number.isInteger(options.top) && options.top > 0)) {
+      throw new GraphcallError("invalid_input", "top: must be a positive whole number");
+    }
+    let path: string | undefined = `${this.#path}/participants`;
+    let query: Record<string, string | number | undefined> | undefined = {
+      $top: options.top,
+      $filter: options.filter,
+      $select: options.select?.join(","),
+    };
+    while (path) {
+      const response: { body: { value?: Participant[]; "@odata.nextLink"?: string } } = await this
+        .#http.send({
+          method: "GET",
+          path,
+          ...(query ? { query } : {}),
+          operation: "list",
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      for (const p of response.body?.value ?? []) yield p;
+      const next = response.body?.["@odata.nextLink"];
+      path = next ? this.#http.relativePath(next) : undefined;
+      query = undefined;
+    }
+  }
+
+  /** The request `participants()` sends first, for a dry run. */
+  describeList(options: Omit<ListOptions, "signal"> = {}): DryRunResult {
+    return this.#http.describe({
+      method: "GET",
+      path: `${this.#path}/participants`,
+      query: { $top: options.top, $filter: options.filter, $select: options.select?.join(",") },
     });
+  }
+
+  /** Gets one participant. */
+  participant(participantId: string, options: GetOptions & { dryRun: true }): Promise<DryRunResult>;
+  /** Gets one participant. */
+  participant(participantId: string, options?: GetOptions): Promise<GetParticipantResult>;
+  async participant(
+    participantId: string,
+    options: GetOptions = {},
+  ): Promise<GetParticipantResult | DryRunResult> {
+    const pid = checkId(participantId, "participantId");
+    const request = {
+      method: "GET" as const,
+      path: `${this.#path}/participants/${encodeURIComponent(pid)}`,
+      query: { $select: options.select?.join(",") },
+      operation: "get" as const,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    if (options.dryRun) return this.#http.describe(request);
+    const r = await this.#http.send<Participant>(request);
+    return {
+      participant: r.body,
+      requestId: r.requestId,
+      clientRequestId: r.clientRequestId,
+      date: r.date,
+    };
+  }
+
+  /** Mutes a participant (a server mute). */
+  mute(participantId: string, options: MuteOptions & { dryRun: true }): Promise<DryRunResult>;
+  /** Mutes a participant; resolves with the mute operation. */
+  mute(participantId: string, options?: MuteOptions): Promise<MuteResult>;
+  async mute(participantId: string, options: MuteOptions = {}): Promise<MuteResult | DryRunResult> {
+    const pid = checkId(participantId, "participantId");
+    const clientContext = checkClientContext(options.clientContext);
+    const request = {
+      method: "POST" as const,
+      path: `${this.#path}/participants/${encodeURIComponent(pid)}/mute`,
+      body: clientContext !== undefined ? { clientContext } : {},
+      operation: "mute" as const,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    if (options.dryRun) return this.#http.describe(request);
+    const r = await this.#http.send<MuteResult["operation"]>(request);
     return {
       callId: this.id,
       participantId: pid,
-      status: response.status,
-      alreadyRemoved: false,
-      requestId: response.requestId,
-      clientRequestId: response.clientRequestId,
-      date: response.date,
+      operation: r.body,
+      requestId: r.requestId,
+      clientRequestId: r.clientRequestId,
+      date: r.date,
     };
+  }
+
+  /** Removes many participants of this call (see `removeMany`). */
+  removeMany(
+    participantIds: string[],
+    options: BulkRemoveOptions & { dryRun: true },
+  ): Promise<BulkDryRunResult>;
+  /** Removes many participants of this call. */
+  removeMany(participantIds: string[], options?: BulkRemoveOptions): Promise<BulkRemoveResult>;
+  async removeMany(
+    participantIds: string[],
+    options: BulkRemoveOptions = {},
+  ): Promise<BulkRemoveResult | BulkDryRunResult> {
+    if (!Array.isArray(participantIds)) {
+      throw new GraphcallError("invalid_input", "participantIds: must be an array");
+    }
+    return await removeMany(
+      this.#http,
+      participantIds.map((participantId) => ({ callId: this.id, participantId })),
+      options,
+    );
+  }
+
+  /**
+   * Removes everyone but the app (a bot ending a meeting for all, then hanging up), or but the
+   * given participant ids. Lists the roster, then removes the others in bulk.
+   *
+   * @example End a meeting for everyone but the bot
+   * ```ts ignore
+   * const r = await graph.call(callId).removeAllExcept({ concurrency: 8 });
+   * console.log(r.removed, r.alreadyGone, r.failed, r.kept);
+   * ```
+   */
+  removeAllExcept(
+    options: RemoveAllExceptOptions & { dryRun: true },
+  ): Promise<DryRunResult>;
+  /** Removes everyone but the app or the kept ids. */
+  removeAllExcept(options?: RemoveAllExceptOptions): Promise<RemoveAllExceptResult>;
+  async removeAllExcept(
+    options: RemoveAllExceptOptions = {},
+  ): Promise<RemoveAllExceptResult | DryRunResult> {
+    const keepIds = new Set((options.keep ?? []).map((id, i) => checkId(id, `keep[${i}]`)));
+    const keepApp = (options.keepAppId ?? this.#http.clientId)?.toLowerCase();
+    if (options.dryRun) return this.describeList();
+    const kept: string[] = [];
+    const remove: string[] = [];
+    const listOptions = options.signal ? { signal: options.signal } : {};
+    for await (const p of this.participants(listOptions)) {
+      const app = p.info?.identity?.application?.id?.toLowerCase();
+      if (keepIds.has(p.id) || (keepApp !== undefined && app === keepApp)) kept.push(p.id);
+      else remove.push(p.id);
+    }
+    const { keepAppId: _a, keep: _k, dryRun: _d, ...bulk } = options;
+    const result = await this.removeMany(remove, bulk);
+    return { ...result, kept };
   }
 }

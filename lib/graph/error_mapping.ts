@@ -1,0 +1,156 @@
+/**
+ * Graph's answers turned into typed errors with a stable code: the envelope read tolerantly
+ * (an HTML page or broken JSON still gives status and ids), and a 403 told apart: a removal
+ * refused while the token's roles DO grant removal is the tenant policy (`policy_denied`, with the
+ * exact `Set-CsApplicationMeetingConfiguration` fix); anything else is `permission_missing`,
+ * naming the roles and the admin-consent URL. The token is decoded, never verified, and never
+ * copied into the error.
+ *
+ * @module
+ */
+
+import { decodeJwt } from "npm:jose@^6.2";
+import { type ErrorCode, GraphError } from "../errors.ts";
+import { redact } from "../redact.ts";
+import { grants, type Operation, requiredRoles } from "../auth/required_roles.ts";
+import type { ParticipantOperation } from "./graph_http.ts";
+import { adminConsentUrl, policyRemediation } from "../tenant/policy_command.ts";
+
+/** What the mapping needs to know about one failed exchange. */
+export interface FailedExchange {
+  /** HTTP method. */
+  method: string;
+  /** HTTP status. */
+  status: number;
+  /** The status text. */
+  statusText?: string;
+  /** Raw body text. */
+  text: string;
+  /** Response headers. */
+  headers: Headers;
+  /** The client-request-id sent. */
+  clientRequestId: string;
+  /** The participant operation, when known. */
+  operation?: ParticipantOperation;
+  /** The bearer token sent (decoded for its roles, never printed). */
+  token?: string;
+  /** The cloud name, for remediation texts. */
+  cloud?: string;
+  /** The app id, when the token does not say. */
+  clientId?: string;
+}
+
+/** The stable error code for a Graph HTTP status. */
+export function errorCodeForStatus(status: number): ErrorCode {
+  if (status === 400 || status === 405 || status === 409 || status === 412) return "invalid_input";
+  if (status === 415 || status === 422) return "invalid_input";
+  if (status === 401) return "unauthenticated";
+  if (status === 403) return "permission_missing";
+  if (status === 404) return "not_found";
+  if (status === 429) return "throttled";
+  return "service_error";
+}
+
+interface Envelope {
+  code?: string;
+  message?: string;
+  date?: string;
+  requestId?: string;
+}
+
+/** Reads Graph's `{"error":{code,message,innerError}}`; tolerates anything else. */
+export function readEnvelope(text: string): Envelope {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  const error = (parsed as { error?: Record<string, unknown> } | null)?.error;
+  if (typeof error !== "object" || error === null) return {};
+  const inner = (error.innerError ?? error.innererror) as Record<string, unknown> | undefined;
+  const out: Envelope = {};
+  if (typeof error.code === "string" || typeof error.code === "number") {
+    out.code = String(error.code);
+  }
+  if (typeof error.message === "string") out.message = error.message;
+  if (typeof inner?.date === "string") out.date = inner.date;
+  if (typeof inner?.["request-id"] === "string") out.requestId = inner["request-id"] as string;
+  return out;
+}
+
+function tokenFacts(token: string | undefined): { roles?: string[]; appId?: string; tid?: string } {
+  if (!token) return {};
+  try {
+    const claims = decodeJwt(token);
+    const out: { roles?: string[]; appId?: string; tid?: string } = {};
+    if (Array.isArray(claims.roles)) out.roles = claims.roles.map(String);
+    else out.roles = [];
+    const app = claims.appid ?? claims.azp;
+    if (typeof app === "string") out.appId = app;
+    if (typeof claims.tid === "string") out.tid = claims.tid;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+function safely(f: () => string): string | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns a failed exchange into a {@link GraphError}. */
+export function toGraphError(x: FailedExchange): GraphError {
+  const env = readEnvelope(x.text);
+  const requestId = x.headers.get("request-id") ?? env.requestId;
+  const date = x.headers.get("date") ?? env.date;
+  const type = x.headers.get("content-type") ?? "";
+  let message = env.message !== undefined
+    ? redact(env.message)
+    : /html/i.test(type) || /^\s*</.test(x.text)
+    ? `Graph answered ${x.status} with an HTML page instead of JSON`
+    : x.text && env.code === undefined
+    ? `Graph answered ${x.status} with a body that is not Graph's error JSON`
+    : `Graph answered ${x.status} ${x.statusText ?? ""}`.trim();
+  let code = errorCodeForStatus(x.status);
+  let remediation: string | undefined;
+  if (x.status === 403) {
+    const facts = tokenFacts(x.token);
+    const appId = facts.appId ?? x.clientId;
+    const cloud = x.cloud ?? "Global";
+    const op: Operation | undefined = x.operation ??
+      (x.method === "DELETE" ? "remove" : undefined);
+    if (op === "remove" && x.method === "DELETE" && grants(facts.roles, "remove")) {
+      code = "policy_denied";
+      message = `the tenant's policy does not allow app ${appId ?? "(unknown)"} to remove ` +
+        `participants (Graph: ${message})`;
+      remediation = appId ? safely(() => policyRemediation(appId, cloud)) : undefined;
+    } else if (op) {
+      const needed = requiredRoles(op);
+      const consent = appId
+        ? safely(() => adminConsentUrl(appId, cloud, facts.tid ?? "organizations"))
+        : undefined;
+      message = `the app lacks the permission to ${op} (needs ${needed.join(" or ")}; ` +
+        `Graph: ${message})`;
+      remediation = `grant the application permission ${needed[0]} (or ${
+        needed.slice(1).join(", ") || "nothing else"
+      }) to the app and have an admin consent${consent ? `: ${consent}` : ""}`;
+    }
+  }
+  return new GraphError(
+    code,
+    message,
+    {
+      status: x.status,
+      ...(env.code !== undefined ? { graphCode: env.code } : {}),
+      ...(requestId ? { requestId } : {}),
+      clientRequestId: x.clientRequestId,
+      ...(date ? { date } : {}),
+    },
+    remediation ? { remediation } : {},
+  );
+}
