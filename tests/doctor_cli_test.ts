@@ -83,12 +83,8 @@ Deno.test("doctor with an unknown operation exits 2 with one line", async () => 
   assert.match(run.stderr, /operations: unknown operation "explode"/);
 });
 
-// Pending the graph engineer's pipeline work (403 classified as policy_denied with the
-// remediation from lib/tenant/policy_command.ts). In this branch the CLI already exits 5 but
-// prints no fix. The integrator un-ignores this after merging the graph branch.
 Deno.test({
   name: "a remove refused by the tenant policy prints the exact allow command and exits 5",
-  ignore: true,
   fn: async () => {
     await using t = await startTestEmulator({ tenant: { allowRemoveParticipantAppIds: [] } });
     const pem = await writePem(t.cert);

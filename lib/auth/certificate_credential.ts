@@ -33,7 +33,7 @@ export interface CertificateCredentialOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called with each secret value sent or received (besides registerSecret). */
   onSecret?: (value: string) => void;
 }

@@ -154,7 +154,7 @@ export interface FederatedCredentialOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 function presented(jwt: string): { issuer: string; subject: string; audience: string } | undefined {

@@ -92,7 +92,7 @@ export interface CredentialOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between token-request retries, ms. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** A resolved credential and the context it works in. */

@@ -30,7 +30,7 @@ export interface SecretCredentialOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called with each secret value sent or received (besides registerSecret). */
   onSecret?: (value: string) => void;
 }

@@ -40,7 +40,7 @@ export interface TokenRequestOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Attempts in all for network errors, 429 and 5xx. Default 3. */
   maxAttempts?: number;
   /** Details for the fix texts of AADSTS errors. */

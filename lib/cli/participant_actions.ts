@@ -13,7 +13,8 @@
  */
 
 import type { GraphClient } from "../graph/connect.ts";
-import type { Participant, RemoveResult } from "../graph/call.ts";
+import type { Participant } from "../graph/call.ts";
+import type { RemoveResult } from "../graph/remove.ts";
 import { exitCodeFor } from "../errors.ts";
 import { redact } from "../redact.ts";
 import { connectOptionsFrom, type GlobalOptions, runtimeOptionsFrom } from "./global_options.ts";

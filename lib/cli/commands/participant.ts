@@ -7,7 +7,8 @@
 
 import { Command } from "npm:@commander-js/extra-typings@15.1.0";
 import { GraphError, InvalidInputError } from "../../errors.ts";
-import type { Participant, RemoveResult } from "../../graph/call.ts";
+import type { Participant } from "../../graph/call.ts";
+import type { RemoveResult } from "../../graph/remove.ts";
 import { checkId } from "../../graph/ids.ts";
 import { confirmAction } from "../confirm.ts";
 import { markdownTable } from "../github_actions.ts";
