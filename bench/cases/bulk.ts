@@ -16,11 +16,9 @@ import type { Goal, Section } from "../lib/types.ts";
 
 type Throttle = { requestsPerSecond: number } | null;
 
-/** Sets the emulator's throttle through `setThrottle` when it has one, else its state. */
+/** Sets the emulator's throttle (requests per second per app and tenant, or none). */
 function setThrottle(emulator: Emulator, throttle: Throttle): void {
-  const api = (emulator as unknown as { setThrottle?: (t: Throttle) => void }).setThrottle;
-  if (typeof api === "function") api.call(emulator, throttle);
-  else (emulator.state as { throttle: Throttle }).throttle = throttle;
+  emulator.setThrottle(throttle === null ? null : throttle.requestsPerSecond);
 }
 
 /**
