@@ -8,7 +8,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential.ts";
 import type { LoadedCertificate } from "./certificate.ts";
 import { type AssertionAlgorithm, createClientAssertion } from "./client_assertion.ts";
-import { requestToken, tokenEndpointFor } from "./token_request.ts";
+import { requestAccessToken, tokenEndpointFor } from "./token_request.ts";
 
 /** Options for {@link CertificateCredential}. */
 export interface CertificateCredentialOptions {
@@ -72,11 +72,8 @@ export class CertificateCredential implements TokenCredential {
         ...(o.now ? { now: o.now } : {}),
       })).jwt,
     });
-    const issued = await requestToken({
-      tokenEndpoint: this.tokenEndpoint,
-      clientId: o.clientId,
-      scope: o.scope,
-      credential: assertion,
+    return await requestAccessToken(o, assertion, {
+      signal: options.signal,
       hintContext: {
         certificate: {
           thumbprintSha1: o.certificate.thumbprintSha1,
@@ -85,16 +82,6 @@ export class CertificateCredential implements TokenCredential {
           sentChain: o.sendCertificateChain === true,
         },
       },
-      ...(o.fetch ? { fetch: o.fetch } : {}),
-      ...(o.now ? { now: o.now } : {}),
-      ...(o.sleep ? { sleep: o.sleep } : {}),
-      ...(o.onSecret ? { onSecret: o.onSecret } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
     });
-    return {
-      token: issued.accessToken,
-      expiresAt: issued.expiresAt,
-      ...(issued.refreshAt !== undefined ? { refreshAt: issued.refreshAt } : {}),
-    };
   }
 }

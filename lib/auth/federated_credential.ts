@@ -10,7 +10,7 @@
 
 import { decodeJwt } from "npm:jose@^6.2";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential.ts";
-import { requestToken, tokenEndpointFor, type TokenRequestCredential } from "./token_request.ts";
+import { requestAccessToken, type TokenRequestCredential } from "./token_request.ts";
 import { AuthError, InvalidInputError, MissingCredentialError } from "../errors.ts";
 import { redact, registerSecret } from "../redact.ts";
 
@@ -224,21 +224,6 @@ export class FederatedCredential implements TokenCredential {
 
   async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
     const o = this.#options;
-    const issued = await requestToken({
-      tokenEndpoint: tokenEndpointFor(o.authorityUrl, o.tenantId),
-      clientId: o.clientId,
-      scope: o.scope,
-      credential: () => this.#assertion(),
-      ...(o.fetch ? { fetch: o.fetch } : {}),
-      ...(o.now ? { now: o.now } : {}),
-      ...(o.sleep ? { sleep: o.sleep } : {}),
-      ...(o.onSecret ? { onSecret: o.onSecret } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    return {
-      token: issued.accessToken,
-      expiresAt: issued.expiresAt,
-      ...(issued.refreshAt !== undefined ? { refreshAt: issued.refreshAt } : {}),
-    };
+    return await requestAccessToken(o, () => this.#assertion(), { signal: options.signal });
   }
 }

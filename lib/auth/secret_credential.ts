@@ -7,7 +7,7 @@
  */
 
 import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential.ts";
-import { requestToken, tokenEndpointFor } from "./token_request.ts";
+import { requestAccessToken } from "./token_request.ts";
 import { digest, toHex } from "../encoding.ts";
 import { registerSecret } from "../redact.ts";
 
@@ -62,21 +62,8 @@ export class SecretCredential implements TokenCredential {
 
   async getToken(options: GetTokenOptions = {}): Promise<AccessToken> {
     const o = this.#options;
-    const issued = await requestToken({
-      tokenEndpoint: tokenEndpointFor(o.authorityUrl, o.tenantId),
-      clientId: o.clientId,
-      scope: o.scope,
-      credential: { clientSecret: o.clientSecret },
-      ...(o.fetch ? { fetch: o.fetch } : {}),
-      ...(o.now ? { now: o.now } : {}),
-      ...(o.sleep ? { sleep: o.sleep } : {}),
-      ...(o.onSecret ? { onSecret: o.onSecret } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
+    return await requestAccessToken(o, { clientSecret: o.clientSecret }, {
+      signal: options.signal,
     });
-    return {
-      token: issued.accessToken,
-      expiresAt: issued.expiresAt,
-      ...(issued.refreshAt !== undefined ? { refreshAt: issued.refreshAt } : {}),
-    };
   }
 }

@@ -8,6 +8,7 @@
 import { AuthError, GraphcallError } from "../errors.ts";
 import { redact, registerSecret } from "../redact.ts";
 import { aadstsHint, type HintContext } from "./aadsts_hints.ts";
+import type { AccessToken } from "./credential.ts";
 
 /** The JWT-bearer client assertion type. */
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -49,6 +50,55 @@ export interface TokenRequestOptions {
   onSecret?: (value: string) => void;
   /** Abort signal. */
   signal?: AbortSignal;
+}
+
+/** What every app credential knows: where to ask, for what, and the injectable hooks. */
+export interface AppTokenRequest {
+  /** Authority host, e.g. `https://login.microsoftonline.com`. */
+  authorityUrl: string;
+  /** Tenant id (GUID) or domain. */
+  tenantId: string;
+  /** App (client) id. */
+  clientId: string;
+  /** Scope, e.g. `https://graph.microsoft.com/.default`. */
+  scope: string;
+  /** Injectable fetch. */
+  fetch?: typeof fetch;
+  /** Injectable clock, ms. */
+  now?: () => number;
+  /** Injectable sleep between retries, ms. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Called with each secret value sent or received. */
+  onSecret?: (value: string) => void;
+}
+
+/**
+ * Asks the app's token endpoint for an access token with one credential part (a secret, or an
+ * assertion made fresh for every attempt) and returns it as an {@link AccessToken}. The one path
+ * every app credential takes.
+ */
+export async function requestAccessToken(
+  app: AppTokenRequest,
+  credential: TokenRequestOptions["credential"],
+  extra: { signal?: AbortSignal | undefined; hintContext?: HintContext } = {},
+): Promise<AccessToken> {
+  const issued = await requestToken({
+    tokenEndpoint: tokenEndpointFor(app.authorityUrl, app.tenantId),
+    clientId: app.clientId,
+    scope: app.scope,
+    credential,
+    ...(app.fetch ? { fetch: app.fetch } : {}),
+    ...(app.now ? { now: app.now } : {}),
+    ...(app.sleep ? { sleep: app.sleep } : {}),
+    ...(app.onSecret ? { onSecret: app.onSecret } : {}),
+    ...(extra.hintContext ? { hintContext: extra.hintContext } : {}),
+    ...(extra.signal ? { signal: extra.signal } : {}),
+  });
+  return {
+    token: issued.accessToken,
+    expiresAt: issued.expiresAt,
+    ...(issued.refreshAt !== undefined ? { refreshAt: issued.refreshAt } : {}),
+  };
 }
 
 /** The credential part of a token request. */
