@@ -98,20 +98,7 @@ export class JournalWriter {
    */
   static open(path: string, options: { append?: boolean; field?: string } = {}): JournalWriter {
     const field = options.field ?? "--journal";
-    if (!options.append) {
-      let size = 0;
-      try {
-        size = Deno.statSync(path).size;
-      } catch {
-        // does not exist yet: good
-      }
-      if (size > 0) {
-        throw new InvalidInputError(
-          field,
-          `${path} already holds a journal; continue it with --resume ${path}, or choose a new file`,
-        );
-      }
-    }
+    if (!options.append) checkNewJournal(path, field);
     try {
       const file = Deno.openSync(path, {
         write: true,
@@ -142,6 +129,22 @@ export class JournalWriter {
     } catch {
       // already closed
     }
+  }
+}
+
+/** Refuses a `--journal` file that already has content (it would mix two runs). */
+export function checkNewJournal(path: string, field = "--journal"): void {
+  let size = 0;
+  try {
+    size = Deno.statSync(path).size;
+  } catch {
+    // does not exist yet: good
+  }
+  if (size > 0) {
+    throw new InvalidInputError(
+      field,
+      `${path} already holds a journal; continue it with --resume ${path}, or choose a new file`,
+    );
   }
 }
 

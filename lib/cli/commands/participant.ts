@@ -217,6 +217,7 @@ export function participantCommand(io: Io, setExit: (code: number) => void) {
         await confirmAction(io, `Remove ${what} from call ${callId}?`, g.yes === true);
       }
 
+      if (opts.journal) (await import("../journal.ts")).checkNewJournal(opts.journal);
       const actions = await import("../participant_actions.ts");
       const client = await actions.connectClient(g, io);
 

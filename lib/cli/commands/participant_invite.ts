@@ -285,6 +285,7 @@ export function addInviteCommand(
         );
       }
 
+      if (opts.journal) (await import("../journal.ts")).checkNewJournal(opts.journal);
       const actions = await import("../participant_actions.ts");
       if (bulk) {
         invitations ??= identities.map((identity) => ({

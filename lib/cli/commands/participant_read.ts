@@ -47,7 +47,9 @@ function parseSelect(value: string | undefined): string[] | undefined {
 
 function parseFilter(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (value.trim() === "" || value.length > 1000 || [...value].some((c) => c.charCodeAt(0) < 0x20)) {
+  if (
+    value.trim() === "" || value.length > 1000 || [...value].some((c) => c.charCodeAt(0) < 0x20)
+  ) {
     throw new InvalidInputError(
       "--filter",
       'give an OData filter of at most 1000 characters, e.g. "isMuted eq true"',
