@@ -58,7 +58,9 @@ async function identitiesFrom(opts: {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof InvalidInputError) throw new InvalidInputError(flag, e.message);
+      if (e instanceof InvalidInputError) {
+        throw new InvalidInputError(flag, e.message.slice(e.field.length + 2));
+      }
       throw e;
     }
   };
