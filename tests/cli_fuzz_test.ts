@@ -26,6 +26,9 @@ const malformed: fc.Arbitrary<readonly string[]> = fc.oneof(
     fc.constantFrom(
       ["participant", "remove", "--call", CALL, "--participant", PID],
       ["participant", "list", "--call", CALL],
+      ["participant", "invite", "--call", CALL, "--user", PID],
+      ["participant", "get", "--call", CALL, "--participant", PID],
+      ["participant", "mute", "--call", CALL, "--participant", PID],
       ["clouds"],
       ["cert", "new", "--out", "x.pem"],
     ),
@@ -38,6 +41,11 @@ const malformed: fc.Arbitrary<readonly string[]> = fc.oneof(
     ["--tenant"],
     ["clouds", "--name"],
     ["participant", "remove", "--call", CALL, "--participant"],
+    ["participant", "invite", "--call", CALL, "--user"],
+    ["participant", "remove", "--resume"],
+    ["participant", "remove", "--call", CALL, "--from", "x", "--journal"],
+    ["participant", "mute", "--call", CALL, "--participant", PID, "--client-context"],
+    ["participant", "get", "--participant-url"],
   ),
   // required options missing
   fc.constantFrom(
@@ -45,7 +53,45 @@ const malformed: fc.Arbitrary<readonly string[]> = fc.oneof(
     ["participant", "list"],
     ["participant", "remove", "--call", CALL],
     ["cert", "new"],
+    ["participant", "invite", "--call", CALL],
+    ["participant", "get", "--call", CALL],
+    ["participant", "mute", "--participant", PID],
   ),
+  // bad values of the new commands' flags
+  fc.oneof(
+    fc.tuple(
+      fc.constantFrom(
+        ["participant", "invite", "--call", CALL, "--user"],
+        ["participant", "invite", "--call", CALL, "--application"],
+        ["participant", "invite", "--call", CALL, "--user", PID, "--replaces-call-id"],
+        ["participant", "invite", "--call", CALL, "--user", PID, "--participant-id"],
+        ["participant", "get", "--call", CALL, "--participant"],
+        ["participant", "mute", "--call", CALL, "--participant"],
+      ),
+      badId,
+    ),
+    fc.tuple(
+      fc.constantFrom(
+        ["participant", "invite", "--call", CALL, "--phone"],
+      ),
+      fc.constantFrom("12345", "+0123456789", "x y", "+1 425 555 0123", "0049301234567"),
+    ),
+    fc.tuple(
+      fc.constantFrom(
+        ["participant", "remove", "--call", CALL, "--participant", PID, "--concurrency"],
+        ["participant", "list", "--call", CALL, "--top"],
+      ),
+      fc.constantFrom("0", "65", "-1", "x", "1.5", "1e3"),
+    ),
+    fc.tuple(
+      fc.constantFrom(["participant", "get", "--participant-url"], [
+        "participant",
+        "mute",
+        "--participant-url",
+      ], ["participant", "remove", "--participant-url"]),
+      fc.constantFrom("ftp://a/communications/calls/c/participants/p", "http://h/calls/a", "x y"),
+    ),
+  ).map(([base, value]) => [...base, value, "--what-if"]),
   // ids that could break out of the Graph path
   fc.tuple(badId, fc.boolean()).map(([id, asCall]) =>
     asCall
@@ -141,6 +187,8 @@ Deno.test("spawned malformed commands exit 2 with one line and no stack trace", 
     ["Remove-MgCommunicationCallParticipant", "-P", "x"],
     ["participant", "remove", "--call", "../../users", "--participant", PID],
     ["--timeout", "soon", "participant", "list", "--call", CALL],
+    ["participant", "invite", "--call", CALL, "--phone", "12345"],
+    ["Invoke-MgInviteCommunicationCallParticipant", "-CallId", CALL, "-Zz", "1"],
   ];
   for (const argv of cases) {
     const run = await runCli(argv);

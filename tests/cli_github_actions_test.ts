@@ -151,3 +151,60 @@ Deno.test("no colour, prompts or progress bars in GitHub Actions even on a termi
   assert.match(io.stderr, /no terminal to ask on/);
   assert.ok(!io.stderr.includes("\x1b[") && !io.stderr.includes("[y/N]"), io.stderr);
 });
+
+Deno.test("in GitHub Actions with no certificate or secret, the job's OIDC token logs in (federated), the removal succeeds and the tokens are masked", async () => {
+  await using t = await startTestEmulator({
+    tenant: {
+      apps: [{
+        clientId: IDS.clientId,
+        displayName: "Meeting bot",
+        roles: ["Calls.JoinGroupCall.All", "Calls.InitiateGroupCall.All"],
+        federatedCredentials: [{
+          issuer: "https://token.actions.githubusercontent.com",
+          subject: "repo:contoso/bots:ref:refs/heads/main",
+          audiences: ["api://AzureADTokenExchange"],
+        }],
+      }],
+    },
+  });
+  const files = await actionsFiles();
+  const run = await runCli([
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--participant",
+    IDS.adele,
+  ], {
+    env: {
+      ...files.env,
+      ACTIONS_ID_TOKEN_REQUEST_URL: t.emulator.githubOidcRequestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: "emulated-actions-request-token",
+      AZURE_TENANT_ID: IDS.tenantId,
+      AZURE_CLIENT_ID: IDS.clientId,
+      GRAPHCALL_EMULATOR_URL: t.emulator.graphUrl,
+    },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(
+    t.emulator.state.tenant(IDS.tenantId)!.calls.get(IDS.callId)!.participants.has(IDS.adele),
+    false,
+  );
+  assert.equal(t.emulator.tokenRequests.get(IDS.clientId), 1);
+  assert.ok(t.emulator.requests.some((r) => r.path.startsWith("/_github/token")));
+  // The GitHub ID token and the Graph access token are masked before anything could print them.
+  const masked = [...run.stdout.matchAll(/^::add-mask::(.+)$/gm)].map((m) => m[1]!);
+  const jwts = masked.filter((v) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(v));
+  assert.ok(jwts.length >= 2, `masked: ${masked.length} values, ${jwts.length} tokens`);
+  assert.ok(masked.includes("emulated-actions-request-token"), "the request token too");
+  const outputs = parseOutputs(await Deno.readTextFile(files.output));
+  assert.equal(outputs.removed, "1");
+  assert.equal(JSON.parse(outputs.result!).participantId, IDS.adele);
+  assert.match(outputs["request-id"]!, /^[0-9a-f-]{36}$/);
+  const summary = await Deno.readTextFile(files.summary);
+  assert.match(summary, new RegExp(`^\\| ${IDS.adele} \\| removed \\| 204 \\|`, "m"));
+  // Outside the mask commands, no token appears anywhere.
+  const elsewhere = run.stdout.replace(/^::add-mask::.*$/gm, "") + run.stderr +
+    JSON.stringify(outputs) + summary;
+  for (const token of jwts) assert.ok(!elsewhere.includes(token));
+});

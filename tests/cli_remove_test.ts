@@ -154,44 +154,54 @@ Deno.test("bulk: two --participant flags remove both and print a per-item table"
     IDS.megan,
   ]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /^PARTICIPANT\s+OUTCOME\s+STATUS\s+REQUEST ID$/m);
-  assert.match(run.stdout, new RegExp(`^${IDS.adele}\\s+removed\\s+204\\s+[0-9a-f-]{36}$`, "m"));
-  assert.match(run.stdout, new RegExp(`^${IDS.megan}\\s+removed\\s+204`, "m"));
+  assert.match(run.stdout, /^PARTICIPANT\s+OUTCOME\s+REQUEST ID$/m);
+  assert.match(run.stdout, new RegExp(`^${IDS.adele}\\s+removed\\s+[0-9a-f-]{36}$`, "m"));
+  assert.match(run.stdout, new RegExp(`^${IDS.megan}\\s+removed\\s+[0-9a-f-]{36}$`, "m"));
   assert.match(run.stdout, /removed 2 of 2 participants/);
   assert.equal(run.stderr, "", "no progress bar without a terminal");
   assert.equal(t.emulator.state.tenant(IDS.tenantId)!.calls.get(IDS.callId)!.participants.size, 0);
 });
 
-Deno.test("bulk: ids from stdin with one unknown id give per-item JSON and exit 4", async () => {
+Deno.test("bulk: ids from stdin; an id not in the call is already gone, and a policy refusal fails every item with exit 5", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
   const unknown = "00000000-0000-0000-0000-000000000001";
-  const run = await runCli(
-    [
-      ...credentials(t.emulator.graphUrl, pem),
-      "--output",
-      "json",
-      "participant",
-      "remove",
-      "--call",
-      IDS.callId,
-      "--from",
-      "-",
-    ],
-    { stdin: `# to remove\n${IDS.adele}\n${unknown}\n` },
-  );
-  assert.equal(run.code, 4, run.stderr);
+  const args = [
+    ...credentials(t.emulator.graphUrl, pem),
+    "--output",
+    "json",
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--from",
+    "-",
+  ];
+  const run = await runCli(args, { stdin: `# to remove\n${IDS.adele}\n${unknown}\n` });
+  assert.equal(run.code, 0, run.stderr);
   const doc = JSON.parse(run.stdout);
-  assert.equal(doc.ok, false);
-  assert.equal(doc.exitCode, 4);
+  assert.equal(doc.ok, true);
   assert.equal(doc.command, "participant remove");
   assert.equal(doc.result.removed, 1);
-  assert.equal(doc.result.failed, 1);
-  assert.deepEqual(doc.result.items.map((i: { ok: boolean }) => i.ok), [true, false]);
-  assert.equal(doc.result.items[1].error.code, "not_found");
-  assert.equal(doc.result.items[1].status, 404);
+  assert.equal(doc.result.alreadyGone, 1);
+  assert.equal(doc.result.failed, 0);
+  assert.deepEqual(
+    doc.result.items.map((i: { outcome: string }) => i.outcome),
+    ["removed", "alreadyGone"],
+  );
   assert.match(doc.result.items[0].requestId, /^[0-9a-f-]{36}$/);
   assert.match(doc.result.items[0].clientRequestId, /^[0-9a-f-]{36}$/);
+
+  t.emulator.setPolicy(IDS.tenantId, []);
+  const refused = await runCli(args, { stdin: `${IDS.megan}\n${unknown}\n` });
+  assert.equal(refused.code, 5, refused.stderr);
+  const bad = JSON.parse(refused.stdout);
+  assert.equal(bad.ok, false);
+  assert.equal(bad.exitCode, 5);
+  assert.equal(bad.result.failed, 2);
+  assert.ok(
+    bad.result.items.every((i: { error: { code: string } }) => i.error.code === "policy_denied"),
+  );
 });
 
 Deno.test("bulk: --from FILE reads a JSON array and --all-except-self keeps the app's bot", async () => {

@@ -162,3 +162,33 @@ step("batch mode sends JSON batches of 20 and retries throttled items", async (s
   assert.ok(batches.length > 3, "throttled items were sent again");
   assert.ok(s.clock.sleeps.every((ms) => ms === 2000));
 });
+
+step(
+  "stop: no new item starts, requests in flight finish, and the rest are reported notStarted",
+  async (s) => {
+    await seedCall(s, 40);
+    const stop = new AbortController();
+    const graph = await connectTo(s.emulator, s.cert);
+    const ids = Array.from({ length: 40 }, (_, i) => pid(i));
+    // Stop after the 10th item finishes, while 3 others are still in flight.
+    const result = await graph.call(IDS.callId).removeMany(ids, {
+      concurrency: 4,
+      stop: stop.signal,
+      onProgress: (p) => {
+        if (p.done === 10) stop.abort();
+      },
+    });
+    assert.equal(result.items.length, 40);
+    assert.deepEqual(result.items.map((i) => i.participantId), ids);
+    const started = result.items.filter((i) => i.outcome !== "notStarted");
+    assert.ok(started.length >= 10 && started.length <= 13, `started ${started.length}`);
+    assert.ok(started.every((i) => i.outcome === "removed" && i.requestId));
+    assert.equal(result.notStarted, 40 - started.length);
+    assert.equal(result.removed + result.notStarted!, 40);
+    // Exactly the started items reached the emulator; the unstarted ones are still in the call.
+    const sent = s.emulator.requests.filter((r) => r.method === "DELETE");
+    assert.equal(sent.length, started.length);
+    assert.equal(roster(s).size, 40 - started.length);
+    assert.ok(result.items.filter((i) => i.outcome === "notStarted").every((i) => !i.error));
+  },
+);

@@ -3,7 +3,7 @@ import { ALL_ROLES, appCertificate, IDS, startTestEmulator, writePem } from "./s
 
 const SCRIPT = new URL("./interop/official_clients.ts", import.meta.url).pathname;
 
-Deno.test("msal-node gets tokens with a certificate and the Graph JS client lists and removes participants, over HTTPS", async () => {
+Deno.test("msal-node gets tokens with a certificate and the Graph JS client lists, removes and invites participants, over HTTPS", async () => {
   await using t = await startTestEmulator({ tls: "self-signed" });
   assert.ok(t.emulator.authorityUrl.startsWith("https://"));
   assert.ok(t.emulator.caCertPath);
@@ -32,6 +32,7 @@ Deno.test("msal-node gets tokens with a certificate and the Graph JS client list
         thumbprintSha256: cert.thumbprintSha256,
         callId: IDS.callId,
         removeParticipantId: IDS.adele,
+        inviteUserId: IDS.adeleUser,
       }),
     },
     stdout: "piped",
@@ -58,6 +59,10 @@ Deno.test("msal-node gets tokens with a certificate and the Graph JS client list
   assert.deepEqual(out.listBefore, [IDS.adele, IDS.megan]);
   assert.deepEqual(out.listAfter, [IDS.megan]);
   assert.deepEqual(out.secondDelete, { statusCode: 404, code: "itemNotFound" });
+  // The Graph JS client's POST .../participants/invite gets an inviteParticipantsOperation.
+  assert.equal(out.invite.hasId, true);
+  assert.equal(out.invite.clientContext, "official-client");
+  assert.match(String(out.invite.status), /^(notStarted|running|completed)$/i);
   // The emulator saw the discovery request, two token requests (RS256 and PS256) and Graph calls.
   const paths = t.emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
   assert.ok(

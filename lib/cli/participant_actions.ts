@@ -1,42 +1,51 @@
 /**
- * The participant operations as the CLI calls them, in one small file so that switching to the
- * library's newer entry points is one place:
+ * The participant operations as the CLI calls them, on top of lib/graph:
  * - {@link connectClient} passes `--graph-version`, `--timeout` (`timeoutMs`), `--max-retries`
- *   (`maxRetries`) and `--debug` (`onTrace`) to `connect()`; the pipeline options other than
- *   `graphVersion` take effect once lib/graph reads them.
- * - {@link dryRunRemove} describes the DELETE requests itself (lib/cli/what_if.ts); the library's
- *   `dryRun: true` will replace it.
- * - {@link removeEach} removes one participant after another with per-item results; the
- *   library's `removeMany` (bounded concurrency, Retry-After aware) will replace it.
+ *   (`maxRetries`) and `--debug` (`onTrace`, one redacted line per event) to `connect()`.
+ * - {@link dryRunCall} is a call handle for `--what-if`: the library's `dryRun: true` describes
+ *   the request; its credential refuses to be used, so nothing is looked up or sent.
+ * - {@link bulkRemove} and {@link bulkInvite} run `removeMany` / `inviteMany` inside
+ *   {@link runBulk} (journal, resume, SIGINT).
  *
  * @module
  */
 
 import type { GraphClient } from "../graph/connect.ts";
-import type { Participant } from "../graph/call.ts";
-import type { RemoveResult } from "../graph/remove.ts";
-import { exitCodeFor } from "../errors.ts";
+import type { CallHandle, Participant } from "../graph/call.ts";
+import type { GraphTraceEvent } from "../graph/graph_http.ts";
+import type { BulkItemResult } from "../graph/bulk_remove.ts";
+import { exitCodeFor, GraphcallError } from "../errors.ts";
+import { getCloud } from "../clouds.ts";
 import { redact } from "../redact.ts";
 import { connectOptionsFrom, type GlobalOptions, runtimeOptionsFrom } from "./global_options.ts";
 import type { Io } from "./io.ts";
-import { describeRequest, type DryRunResult, graphBase, participantPath } from "./what_if.ts";
-import { type ErrorBody, errorDocument } from "./render.ts";
+import { errorDocument } from "./render.ts";
+import { type BulkItem, type BulkRunOptions, type BulkRunResult, runBulk } from "./bulk_run.ts";
+import type { Invitation, InvitationResult } from "./invite_many.ts";
 
-/** Formats one trace event of the HTTP pipeline for `--debug` (redacted). */
-export function formatTrace(event: unknown): string {
-  const text = typeof event === "string" ? event : JSON.stringify(event, (_k, v) => {
-    if (v instanceof Headers) return Object.fromEntries(v.entries());
-    return v;
-  });
-  return `graphcall: debug: ${redact(text ?? String(event))}\n`;
+/** Formats one trace event of the HTTP pipeline for `--debug`: one redacted line. */
+export function formatTrace(event: GraphTraceEvent): string {
+  const parts = [event.type, event.method, event.url];
+  if (event.status !== undefined) parts.push(`status=${event.status}`);
+  parts.push(`attempt=${event.attempt}`, `client-request-id=${event.clientRequestId}`);
+  const requestId = event.type === "response" ? event.headers?.["request-id"] : undefined;
+  if (requestId) parts.push(`request-id=${requestId}`);
+  if (event.delayMs !== undefined) parts.push(`delay=${event.delayMs}ms`);
+  if (event.reason) parts.push(`reason=${JSON.stringify(event.reason)}`);
+  return `graphcall: debug: ${redact(parts.join(" ").replace(/[\r\n]+/g, " "))}\n`;
 }
 
 /** Connects with the global options (credentials, hosts, pipeline options, `--debug` trace). */
-export async function connectClient(options: GlobalOptions, io: Io): Promise<GraphClient> {
+export async function connectClient(
+  options: GlobalOptions,
+  io: Io,
+  extra: { signal?: AbortSignal } = {},
+): Promise<GraphClient> {
   const connectOptions = {
     ...connectOptionsFrom(options, io),
     ...runtimeOptionsFrom(options),
-    ...(options.debug ? { onTrace: (event: unknown) => io.err(formatTrace(event)) } : {}),
+    ...(options.debug ? { onTrace: (event: GraphTraceEvent) => io.err(formatTrace(event)) } : {}),
+    ...(extra.signal ? { signal: extra.signal } : {}),
   };
   const { connect } = await import("../graph/connect.ts");
   const client = await connect(connectOptions);
@@ -46,136 +55,185 @@ export async function connectClient(options: GlobalOptions, io: Io): Promise<Gra
   return client;
 }
 
-/** Options of a removal. */
-export interface RemoveCliOptions {
-  /** Sent as `If-Match`. */
-  ifMatch?: string;
-  /** Extra headers. */
-  headers?: Record<string, string>;
-}
-
-/** Describes the DELETE requests for a removal, without any network. */
-export function dryRunRemove(
+/**
+ * A call handle for `--what-if`: the library describes each request (`dryRun: true`); the
+ * credential behind it refuses to be asked, so not even a credential lookup happens.
+ */
+export async function dryRunCall(
   options: GlobalOptions,
   io: Io,
   callId: string,
-  participantIds: readonly string[],
-  remove: RemoveCliOptions,
-): DryRunResult[] {
-  const version = runtimeOptionsFrom(options).graphVersion ?? "v1.0";
-  const base = graphBase(options, io, version);
-  return participantIds.map((pid) =>
-    describeRequest("DELETE", base, participantPath(callId, pid), {
-      headers: {
-        ...remove.headers,
-        ...(remove.ifMatch ? { "if-match": remove.ifMatch } : {}),
-      },
-    })
-  );
+): Promise<CallHandle> {
+  const connect = connectOptionsFrom(options, io);
+  const cloud = getCloud(connect.cloud ?? io.env("GRAPHCALL_CLOUD") ?? "Global", "--cloud");
+  const [{ GraphHttp }, { CallHandle }] = await Promise.all([
+    import("../graph/graph_http.ts"),
+    import("../graph/call.ts"),
+  ]);
+  const http = new GraphHttp({
+    graphUrl: connect.graphUrl ?? cloud.graphUrl,
+    cloud: cloud.name,
+    ...runtimeOptionsFrom(options),
+    credential: {
+      kind: "none",
+      source: "--what-if (sends nothing)",
+      getToken: () =>
+        Promise.reject(new GraphcallError("internal", "--what-if must not ask for a token")),
+    },
+  });
+  return new CallHandle(http, callId);
 }
 
-/** One participant's outcome in a bulk removal. */
-export interface RemoveItem {
-  /** The participant id. */
-  participantId: string;
-  /** Whether it was removed. */
-  ok: boolean;
-  /** HTTP status (0 when no response). */
-  status: number;
-  /** Graph's request-id. */
-  requestId?: string;
-  /** The client-request-id sent. */
-  clientRequestId?: string;
-  /** The response date. */
-  date?: string;
-  /** The error, when it failed. */
-  error?: ErrorBody;
-  /** The exit code the failure maps to. */
-  exitCode?: number;
+/** A library error as the CLI reports it in an item. */
+function errorFields(e: unknown): Pick<BulkItem, "error" | "exitCode"> {
+  return { error: errorDocument(e).error, exitCode: exitCodeFor(e) };
 }
 
-function itemFromResult(r: RemoveResult): RemoveItem {
+/** A removal result as a CLI item. */
+export function removalItem(r: BulkItemResult): BulkItem {
   return {
     participantId: r.participantId,
-    ok: true,
-    status: r.status,
+    outcome: r.outcome,
+    ok: r.outcome === "removed" || r.outcome === "alreadyGone",
     ...(r.requestId ? { requestId: r.requestId } : {}),
-    clientRequestId: r.clientRequestId,
-    ...(r.date ? { date: r.date } : {}),
+    ...(r.clientRequestId ? { clientRequestId: r.clientRequestId } : {}),
+    ...(r.outcome === "failed" && r.error ? errorFields(r.error) : {}),
   };
 }
 
-function itemFromError(participantId: string, e: unknown): RemoveItem {
-  const body = errorDocument(e).error;
+/** An invitation result as a CLI item. */
+export function invitationItem(r: InvitationResult): BulkItem {
   return {
-    participantId,
-    ok: false,
-    status: typeof body.status === "number" ? body.status : 0,
-    ...(body.requestId ? { requestId: body.requestId } : {}),
-    ...(body.clientRequestId ? { clientRequestId: body.clientRequestId } : {}),
-    error: body,
-    exitCode: exitCodeFor(e),
+    participantId: r.participantId,
+    outcome: r.outcome,
+    ok: r.outcome === "invited",
+    ...(r.operationId ? { operationId: r.operationId } : {}),
+    ...(r.requestId ? { requestId: r.requestId } : {}),
+    ...(r.clientRequestId ? { clientRequestId: r.clientRequestId } : {}),
+    ...(r.outcome === "failed" && r.error ? errorFields(r.error) : {}),
   };
 }
 
-function callOptions(remove: RemoveCliOptions) {
-  return {
-    ...(remove.ifMatch ? { ifMatch: remove.ifMatch } : {}),
-    ...(remove.headers ? { headers: remove.headers } : {}),
-  };
+/** What both bulk operations share. */
+type BulkCommon = Omit<BulkRunOptions, "work" | "command" | "inputs" | "keys" | "settings">;
+
+/** Removes participants with `removeMany`, journaled and interruptible. */
+export async function bulkRemove(
+  client: GraphClient,
+  ids: readonly string[],
+  options: BulkCommon & { concurrency: number; batch: boolean },
+): Promise<BulkRunResult> {
+  const { concurrency, batch, ...common } = options;
+  return await runBulk({
+    ...common,
+    command: "participant remove",
+    inputs: [...ids],
+    keys: [...ids],
+    work: async (indices, control) => {
+      const r = await client.call(options.callId).removeMany(indices.map((i) => ids[i]!), {
+        concurrency,
+        ...(batch ? { batch: true } : {}),
+        stop: control.stop,
+        signal: control.abort,
+        onProgress: ({ item }) => control.onItem(removalItem(item)),
+      });
+      return r.items.map(removalItem);
+    },
+  });
 }
 
-/** Removes one participant; throws the library's error as it is. */
-export async function removeOne(
+/**
+ * `--all-except-self` without a journal: the library's `removeAllExcept` (lists the roster, keeps
+ * the app's own participant), interruptible like the other bulk runs.
+ */
+export async function removeAllExceptSelf(
   client: GraphClient,
   callId: string,
-  participantId: string,
-  remove: RemoveCliOptions,
-): Promise<RemoveResult> {
-  return await client.call(callId).remove(participantId, callOptions(remove));
+  options: { io: Io; concurrency: number; batch: boolean; onItem?: (item: BulkItem) => void },
+): Promise<BulkRunResult & { kept: string[] }> {
+  const { listenForInterrupt } = await import("./interrupt.ts");
+  const { countOutcomes } = await import("./bulk_run.ts");
+  using interrupt = listenForInterrupt(options.io);
+  const r = await client.call(callId).removeAllExcept({
+    concurrency: options.concurrency,
+    ...(options.batch ? { batch: true } : {}),
+    stop: interrupt.stop,
+    signal: interrupt.abort,
+    onProgress: ({ item }) => options.onItem?.(removalItem(item)),
+  });
+  const items = r.items.map(removalItem);
+  const interrupted = interrupt.received;
+  return {
+    items,
+    counts: countOutcomes(items),
+    ...(interrupted ? { interrupted } : {}),
+    earlier: 0,
+    kept: r.kept,
+  };
 }
 
-/** Removes participants one after another; never throws for one item's failure. */
-export async function removeEach(
+/** Invites one request per invitee with `inviteMany`, journaled and interruptible. */
+export async function bulkInvite(
   client: GraphClient,
-  callId: string,
-  participantIds: readonly string[],
-  remove: RemoveCliOptions,
-  onItem: (item: RemoveItem) => void = () => {},
-): Promise<RemoveItem[]> {
-  const call = client.call(callId);
-  const items: RemoveItem[] = [];
-  for (const pid of participantIds) {
-    let item: RemoveItem;
-    try {
-      item = itemFromResult(await call.remove(pid, callOptions(remove)));
-    } catch (e) {
-      item = itemFromError(pid, e);
-    }
-    items.push(item);
-    onItem(item);
-  }
-  return items;
+  invitations: readonly Invitation[],
+  options: BulkCommon & {
+    concurrency: number;
+    clientContext?: string;
+    hidden?: boolean;
+    headers?: Record<string, string>;
+  },
+): Promise<BulkRunResult> {
+  const { concurrency, clientContext, hidden, headers, ...common } = options;
+  const { inviteMany } = await import("./invite_many.ts");
+  return await runBulk({
+    ...common,
+    command: "participant invite",
+    inputs: [...invitations],
+    keys: invitations.map((i) => i.participantId),
+    settings: {
+      ...(clientContext !== undefined ? { clientContext } : {}),
+      ...(hidden ? { hidden } : {}),
+    },
+    work: async (indices, control) => {
+      const results = await inviteMany(
+        client.call(options.callId),
+        indices.map((i) => invitations[i]!),
+        {
+          concurrency,
+          ...(clientContext !== undefined ? { clientContext } : {}),
+          ...(hidden ? { hidden } : {}),
+          ...(headers ? { headers } : {}),
+          stop: control.stop,
+          signal: control.abort,
+          onProgress: ({ item }) => control.onItem(invitationItem(item)),
+        },
+      );
+      return results.map(invitationItem);
+    },
+  });
 }
 
 /** Lists a call's participants, stopping after `top` when given. */
 export async function listParticipants(
   client: GraphClient,
   callId: string,
-  options: { top?: number } = {},
+  options: { top?: number; filter?: string; select?: string[] } = {},
 ): Promise<Participant[]> {
   const all: Participant[] = [];
-  for await (const p of client.call(callId).participants()) {
+  const listOptions = {
+    ...(options.top !== undefined ? { top: options.top } : {}),
+    ...(options.filter !== undefined ? { filter: options.filter } : {}),
+    ...(options.select !== undefined ? { select: options.select } : {}),
+  };
+  for await (const p of client.call(callId).participants(listOptions)) {
     all.push(p);
     if (options.top !== undefined && all.length >= options.top) break;
   }
   return all;
 }
 
-/** Whether a participant is the app itself (its bot in the call). */
+/** Whether a participant is the app itself (the library's `removeAllExcept` rule). */
 export function isSelf(p: Participant, clientId: string): boolean {
-  const identity = p.info?.identity ?? {};
-  return [identity.application, identity.applicationInstance].some((who) =>
-    who?.id !== undefined && who.id.toLowerCase() === clientId.toLowerCase()
-  );
+  const app = p.info?.identity?.application?.id;
+  return app !== undefined && app.toLowerCase() === clientId.toLowerCase();
 }

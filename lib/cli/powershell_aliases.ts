@@ -82,10 +82,7 @@ const RESPONSE_HEADERS: AliasParameter = {
   name: "ResponseHeadersVariable",
   unsupported: "use --output json: the result carries requestId, clientRequestId and date",
 };
-const INPUT_OBJECT: AliasParameter = {
-  name: "InputObject",
-  unsupported: "give -CallId and -ParticipantId",
-};
+const INPUT_OBJECT: AliasParameter = { name: "InputObject", flag: "--input-object" };
 
 /** PowerShell's common parameters that every alias accepts. */
 export const COMMON_PARAMETERS: readonly AliasParameter[] = [
@@ -120,8 +117,15 @@ export const POWERSHELL_ALIASES: readonly PowerShellAlias[] = [
       { name: "All", switch: true, flag: "--all" },
       { name: "Filter", flag: "--filter" },
       { name: "Property", flag: "--select" },
-      { name: "ExpandProperty", flag: "--expand" },
-      HEADERS,
+      {
+        name: "ExpandProperty",
+        unsupported: "a participant has no relationships to expand in Graph; use -Property to " +
+          "choose properties",
+      },
+      {
+        name: "Headers",
+        unsupported: "graphcall sends no extra headers when reading participants",
+      },
       RESPONSE_HEADERS,
       INPUT_OBJECT,
     ],
@@ -133,10 +137,7 @@ export const POWERSHELL_ALIASES: readonly PowerShellAlias[] = [
       CALL_ID,
       BODY,
       CLIENT_CONTEXT,
-      {
-        name: "Participants",
-        unsupported: "give -BodyParameter invite.json, or use participant invite --user OID",
-      },
+      { name: "Participants", flag: "--participants" },
       PASS_THRU,
       HEADERS,
       WHAT_IF,
@@ -153,10 +154,10 @@ export const POWERSHELL_ALIASES: readonly PowerShellAlias[] = [
       BODY,
       CLIENT_CONTEXT,
       PASS_THRU,
-      HEADERS,
       WHAT_IF,
       CONFIRM,
       RESPONSE_HEADERS,
+      INPUT_OBJECT,
     ],
   },
   {

@@ -124,3 +124,32 @@ export function reportError(
   }
   return code;
 }
+
+/** A request described by `--what-if` (the library's dry run). */
+export interface DescribedRequest {
+  /** HTTP method. */
+  method: string;
+  /** Full URL. */
+  url: string;
+  /** Headers; `Authorization` is redacted. */
+  headers: Record<string, string>;
+  /** JSON body, if any. */
+  body?: unknown;
+}
+
+/** Renders dry runs for people: request line, headers, body, and that nothing was sent. */
+export function renderDryRuns(
+  runs: readonly { request: DescribedRequest }[],
+  paint: Painter,
+): string {
+  const parts = runs.map(({ request }) => {
+    const lines = [`${paint("bold", "What if:")} ${request.method} ${request.url}`];
+    for (const [name, value] of Object.entries(request.headers)) lines.push(`  ${name}: ${value}`);
+    if (request.body !== undefined && request.body !== null) {
+      lines.push("", redact(JSON.stringify(request.body, null, 2)));
+    }
+    return lines.join("\n");
+  });
+  const count = runs.length === 1 ? "the request was" : `${runs.length} requests were`;
+  return parts.join("\n\n") + `\n(${count} not sent)\n`;
+}

@@ -7,6 +7,10 @@
  * `not_supported`, or an abort), no new request is started and the remaining items fail with that
  * error. Opt-in `batch: true` sends JSON batches of 20 (batch.ts).
  *
+ * `stop` is a gentler signal than `signal`: when it fires, no new item starts, requests in flight
+ * finish (or time out) normally, and the items never started come back as `notStarted`, so a
+ * caller that is interrupted (SIGINT) can still account for every item exactly once.
+ *
  * @module
  */
 
@@ -25,8 +29,8 @@ export interface RemovalItem {
 
 /** What happened to one item. */
 export interface BulkItemResult extends RemovalItem {
-  /** `removed`, `alreadyGone` or `failed`. */
-  outcome: "removed" | "alreadyGone" | "failed";
+  /** `removed`, `alreadyGone`, `failed`, or `notStarted` (after `stop` fired). */
+  outcome: "removed" | "alreadyGone" | "failed" | "notStarted";
   /** Why it failed. */
   error?: GraphcallError;
   /** Graph's request-id of the final answer, when one came. */
@@ -54,6 +58,11 @@ export interface BulkRemoveOptions {
   /** Abort signal: no new item starts; unfinished items fail as `aborted`. */
   signal?: AbortSignal;
   /**
+   * Stop signal: when it fires, no new item starts, requests in flight finish normally, and
+   * items not yet started are reported as `notStarted`. Not consulted with `batch: true`.
+   */
+  stop?: AbortSignal;
+  /**
    * Send JSON batches (`POST /$batch`, 20 per batch) instead of one request per item.
    * UNCONFIRMED whether Graph batches communications endpoints; off by default.
    */
@@ -72,6 +81,8 @@ export interface BulkRemoveResult {
   alreadyGone: number;
   /** Items that failed. */
   failed: number;
+  /** Items not started because `stop` fired; present only when there are some. */
+  notStarted?: number;
 }
 
 /** What a bulk dry run returns. */
@@ -87,11 +98,13 @@ const MAX_CONCURRENCY = 64;
 
 /** Counts the outcomes of item results. */
 export function summarize(items: BulkItemResult[]): BulkRemoveResult {
+  const notStarted = items.filter((i) => i.outcome === "notStarted").length;
   return {
     items,
     removed: items.filter((i) => i.outcome === "removed").length,
     alreadyGone: items.filter((i) => i.outcome === "alreadyGone").length,
     failed: items.filter((i) => i.outcome === "failed").length,
+    ...(notStarted > 0 ? { notStarted } : {}),
   };
 }
 
@@ -141,6 +154,10 @@ export async function removeMany(
       const index = next++;
       if (index >= items.length) return;
       const { callId, participantId } = items[index]!;
+      if (options.stop?.aborted && !fatal && !options.signal?.aborted) {
+        finish(index, { callId, participantId, outcome: "notStarted" });
+        continue;
+      }
       const stop = fatal ??
         (options.signal?.aborted
           ? new GraphcallError("aborted", "not attempted: the bulk removal was aborted")

@@ -20,6 +20,7 @@ interface Config {
   thumbprintSha256: string;
   callId: string;
   removeParticipantId: string;
+  inviteUserId: string;
 }
 
 const config = JSON.parse(Deno.env.get("INTEROP_CONFIG") ?? "{}") as Config;
@@ -80,4 +81,17 @@ try {
   const err = e as { statusCode?: number; code?: string };
   out.secondDelete = { statusCode: err.statusCode, code: err.code };
 }
+const invitation = await graph.api(`${path}/invite`).post({
+  participants: [{
+    "@odata.type": "#microsoft.graph.invitationParticipantInfo",
+    identity: { user: { id: config.inviteUserId, identityProvider: "AAD" } },
+    participantId: "5b6c7d8e-9f00-4a1b-8c2d-3e4f5a6b7c8d",
+  }],
+  clientContext: "official-client",
+});
+out.invite = {
+  hasId: typeof invitation.id === "string" && invitation.id.length > 0,
+  status: invitation.status,
+  clientContext: invitation.clientContext,
+};
 console.log(JSON.stringify(out));

@@ -1,151 +1,83 @@
 /**
- * `graphcall participant remove|list`: the participants of a call. Parsing and rendering only;
- * the operations are in lib/graph, reached through ../participant_actions.ts.
+ * `graphcall participant remove|invite|list|get|mute`: the participants of a call. This file
+ * builds the group and `remove`; invite is in participant_invite.ts, list/get/mute in
+ * participant_read.ts. Parsing and rendering only; the work is in lib/graph, reached through
+ * ../participant_actions.ts.
  *
  * @module
  */
 
 import { Command } from "npm:@commander-js/extra-typings@15.1.0";
-import { GraphError, InvalidInputError } from "../../errors.ts";
-import type { Participant } from "../../graph/call.ts";
+import { InvalidInputError } from "../../errors.ts";
+import type { DryRunResult } from "../../graph/graph_http.ts";
 import type { RemoveResult } from "../../graph/remove.ts";
 import { checkId } from "../../graph/ids.ts";
 import { confirmAction } from "../confirm.ts";
+import type { JournalContents } from "../journal.ts";
 import { markdownTable } from "../github_actions.ts";
 import type { GlobalOptions } from "../global_options.ts";
 import type { Io } from "../io.ts";
 import { emit } from "../output.ts";
+import { renderDryRuns, table } from "../render.ts";
+import { bulkExitCode, type BulkRunResult } from "../bulk_run.ts";
 import {
-  connectClient,
-  dryRunRemove,
-  isSelf,
-  listParticipants,
-  type RemoveCliOptions,
-  removeEach,
-  type RemoveItem,
-  removeOne,
-} from "../participant_actions.ts";
-import { progressBar } from "../progress.ts";
-import { table } from "../render.ts";
-import { renderDryRuns } from "../what_if.ts";
-
-/** Who a participant is, in a few words. */
-export function describeParticipant(p: Participant): string {
-  const identity = p.info?.identity ?? {};
-  for (const kind of ["user", "guest", "phone", "application", "applicationInstance"]) {
-    const who = identity[kind];
-    if (who) return `${kind}: ${who.displayName ?? who.id ?? "?"}`;
-  }
-  return "unknown";
-}
-
-/** Collects a repeatable option. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-const RESERVED_HEADERS = new Set(["authorization", "host", "content-length"]);
-
-/** Parses `--header "Name: value"` options. */
-export function parseHeaders(values: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of values ?? []) {
-    const colon = raw.indexOf(":");
-    const name = colon > 0 ? raw.slice(0, colon).trim() : "";
-    const value = colon > 0 ? raw.slice(colon + 1).trim() : "";
-    if (!HEADER_NAME.test(name) || /[\r\n\0]/.test(value)) {
-      throw new InvalidInputError("--header", `"${raw.slice(0, 60)}" is not "Name: value"`);
-    }
-    if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      throw new InvalidInputError("--header", `${name} is set by graphcall and cannot be given`);
-    }
-    out[name.toLowerCase()] = value;
-  }
-  return out;
-}
-
-/**
- * Participant ids from text: one per line (or separated by commas or spaces), `#` comments
- * ignored; or a JSON array of ids or of objects with `participantId` or `id`.
- */
-export function parseIdList(text: string, field: string): string[] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith("[")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      throw new InvalidInputError(field, "starts with [ but is not valid JSON");
-    }
-    if (!Array.isArray(parsed)) throw new InvalidInputError(field, "must be a JSON array");
-    return parsed.map((item, i) => {
-      const id = typeof item === "string"
-        ? item
-        : item && typeof item === "object"
-        ? (item as Record<string, unknown>).participantId ?? (item as Record<string, unknown>).id
-        : undefined;
-      if (typeof id !== "string") {
-        throw new InvalidInputError(field, `item ${i} is neither an id nor {"participantId": ...}`);
-      }
-      return id;
-    });
-  }
-  return text.split("\n")
-    .map((line) => line.replace(/#.*$/, ""))
-    .flatMap((line) => line.split(/[\s,]+/))
-    .filter((id) => id.length > 0);
-}
-
-async function readIds(io: Io, from: string): Promise<string[]> {
-  let text: string;
-  if (from === "-") {
-    if (!io.readStdin || io.stdinIsTerminal) {
-      throw new InvalidInputError("--from", "- reads ids from standard input, but none is piped");
-    }
-    text = await io.readStdin();
-  } else {
-    try {
-      text = await Deno.readTextFile(from);
-    } catch (e) {
-      throw new InvalidInputError(
-        "--from",
-        e instanceof Deno.errors.NotFound ? `${from}: file not found` : `${from}: cannot be read`,
-      );
-    }
-  }
-  const ids = parseIdList(text, "--from");
-  if (ids.length === 0) throw new InvalidInputError("--from", `${from} holds no participant ids`);
-  return ids;
-}
-
-/** The exit code of a bulk run: 0, the failures' common code, or 1 when they differ. */
-export function bulkExitCode(items: readonly RemoveItem[]): number {
-  const codes = new Set(items.filter((i) => !i.ok).map((i) => i.exitCode ?? 1));
-  if (codes.size === 0) return 0;
-  return codes.size === 1 ? [...codes][0]! : 1;
-}
-
-function outcomeText(item: RemoveItem): string {
-  return item.ok ? "removed" : `failed: ${item.error?.code ?? "error"}`;
-}
+  agreeOnCall,
+  parseHeaders,
+  parseParticipantUrl,
+  readIdList,
+  readInputObject,
+} from "../participant_input.ts";
+import {
+  bulkResult,
+  bulkTail,
+  collect,
+  notFoundInCall,
+  outcomeText,
+  parseConcurrency,
+  refuseWithResume,
+} from "./participant_common.ts";
+import { addReadCommands } from "./participant_read.ts";
+import { addInviteCommand } from "./participant_invite.ts";
 
 /** Builds the `participant` command. */
 export function participantCommand(io: Io, setExit: (code: number) => void) {
   const participant = new Command("participant").description(
-    "remove or list the participants of a call",
+    "remove, invite, list, get or mute the participants of a call",
   );
 
   participant.command("remove")
     .description(
       "remove participants: drops active ones at once, or cancels pending invitations",
     )
-    .requiredOption("--call <id>", "the call id")
+    .option("--call <id>", "the call id")
     .option("--participant <id>", "a participant id (repeat for several)", collect)
-    .option("--from <file>", "read participant ids from a file, or - for stdin (one per line)")
+    .option(
+      "--participant-url <url>",
+      "a Graph participant URL .../communications/calls/ID/participants/PID (repeatable)",
+      collect,
+    )
+    .option(
+      "--input-object <file>",
+      'JSON {"callId", "participantId"} from a file, or - for stdin (-InputObject)',
+    )
+    .option(
+      "--from <file>",
+      "read participant ids from a file, or - for stdin (one per line, or JSON)",
+    )
     .option("--all-except-self", "remove everyone in the call except this app's own bot")
-    .option("--if-match <etag>", "sent as If-Match")
-    .option("--header <header>", 'extra request header "Name: value" (repeatable)', collect)
+    .option("--concurrency <n>", "bulk: requests in flight at most, 1 to 64 (default 4)")
+    .option(
+      "--batch",
+      "bulk: send JSON $batch requests of 20 (UNCONFIRMED for communications endpoints)",
+    )
+    .option("--journal <file>", "bulk: record every outcome in FILE (JSON lines) as it happens")
+    .option("--resume <file>", "continue the run recorded in this journal; done items are skipped")
+    .option("--if-match <etag>", "sent as If-Match (one participant)")
+    .option(
+      "--header <header>",
+      'extra request header "Name: value" (repeatable; one participant)',
+      collect,
+    )
     .option("--what-if", "print the exact request and send nothing (not even a token request)")
     .option("--confirm", "ask before removing (refuses without a terminal unless --yes)")
     .option("--pass-thru", "print true on success (Remove-Mg... -PassThru)")
@@ -153,34 +85,97 @@ export function participantCommand(io: Io, setExit: (code: number) => void) {
       "after",
       "\nExample:\n  graphcall participant remove --call 112f7296-5fa4-42ca-bae8-6a692b15d4b8 \\\n" +
         "    --participant a7ebfb2d-871e-419c-87af-27290b22e8db\n" +
-        "  graphcall participant remove --call CALL_ID --from ids.txt --output json\n" +
-        "  graphcall participant remove --call CALL_ID --participant PID --what-if",
+        "  graphcall participant remove --call CALL_ID --from ids.txt --journal run.jsonl\n" +
+        "  graphcall participant remove --resume run.jsonl   # after Ctrl-C or a crash\n" +
+        "  graphcall participant remove --call CALL_ID --participant PID --what-if\n" +
+        "\nCtrl-C (SIGINT) or SIGTERM during a bulk removal starts no new request, lets those in " +
+        "flight finish,\nwrites the journal and the report, and exits 130.",
     )
     .action(async (opts, cmd) => {
       const g = cmd.optsWithGlobals() as GlobalOptions;
-      const callId = checkId(opts.call, "--call");
-      const remove: RemoveCliOptions = {
-        ...(opts.ifMatch ? { ifMatch: opts.ifMatch } : {}),
-        ...(opts.header ? { headers: parseHeaders(opts.header) } : {}),
-      };
-      if (opts.allExceptSelf && (opts.participant || opts.from)) {
+      const concurrency = parseConcurrency(opts.concurrency);
+      let callId: string;
+      let ids: string[];
+      let resume: { path: string; contents: JournalContents } | undefined;
+      if (opts.resume) {
+        refuseWithResume({
+          "--participant": opts.participant,
+          "--participant-url": opts.participantUrl,
+          "--input-object": opts.inputObject,
+          "--from": opts.from,
+          "--all-except-self": opts.allExceptSelf,
+          "--journal": opts.journal,
+          "--what-if": opts.whatIf,
+          "--if-match": opts.ifMatch,
+          "--header": opts.header,
+        });
+        const { readJournal } = await import("../journal.ts");
+        const contents = readJournal(opts.resume, { repair: true });
+        if (contents.header.command !== "participant remove") {
+          throw new InvalidInputError(
+            "--resume",
+            `${opts.resume} is the journal of '${contents.header.command}'; resume it with that command`,
+          );
+        }
+        callId = agreeOnCall([["--resume", contents.header.callId], ["--call", opts.call]]);
+        ids = contents.header.items.map((id, i) => checkId(id, `${opts.resume} items[${i}]`));
+        resume = { path: opts.resume, contents };
+      } else {
+        const calls: [string, string | undefined][] = [["--call", opts.call]];
+        ids = [...(opts.participant ?? [])];
+        for (const url of opts.participantUrl ?? []) {
+          const target = parseParticipantUrl(url);
+          calls.push(["--participant-url", target.callId]);
+          ids.push(target.participantId);
+        }
+        if (opts.inputObject) {
+          const target = await readInputObject(io, opts.inputObject);
+          calls.push(["--input-object", target.callId]);
+          ids.push(target.participantId);
+        }
+        if (opts.from) {
+          const list = await readIdList(io, opts.from);
+          for (const c of list.callIds) calls.push(["--from", c]);
+          ids.push(...list.ids);
+        }
+        if (opts.allExceptSelf && ids.length > 0) {
+          throw new InvalidInputError(
+            "--all-except-self",
+            "cannot be combined with --participant, --participant-url, --input-object or --from",
+          );
+        }
+        if (!opts.allExceptSelf && ids.length === 0) {
+          if (opts.from) {
+            throw new InvalidInputError("--from", `${opts.from} holds no participant ids`);
+          }
+          throw new InvalidInputError(
+            "--participant",
+            "give --participant ID (repeatable), --participant-url URL, --input-object FILE|-, " +
+              "--from FILE|- or --all-except-self",
+          );
+        }
+        callId = agreeOnCall(calls);
+        const field = opts.from ? "participant id" : "--participant";
+        ids = [...new Set(ids.map((id) => checkId(id, field)))];
+      }
+      const bulk = ids.length > 1 || opts.from !== undefined || opts.allExceptSelf === true ||
+        opts.journal !== undefined || resume !== undefined;
+      if (bulk && opts.ifMatch) {
         throw new InvalidInputError(
-          "--all-except-self",
-          "cannot be combined with --participant or --from",
+          "--if-match",
+          "an ETag belongs to one participant; remove that one on its own",
         );
       }
-      if (!opts.allExceptSelf && !opts.participant && !opts.from) {
+      if (bulk && opts.header) {
         throw new InvalidInputError(
-          "--participant",
-          "give --participant ID (repeatable), --from FILE|- or --all-except-self",
+          "--header",
+          "extra headers are sent with a single removal only, not with bulk removals",
         );
       }
-      let ids = [...(opts.participant ?? [])];
-      if (opts.from) ids.push(...await readIds(io, opts.from));
-      ids = [
-        ...new Set(ids.map((id) => checkId(id, opts.from ? "participant id" : "--participant"))),
-      ];
-      const bulk = ids.length > 1 || opts.from !== undefined || opts.allExceptSelf === true;
+      if (!bulk && opts.batch) {
+        throw new InvalidInputError("--batch", "is for bulk removals (several participants)");
+      }
+      const headers = opts.header ? parseHeaders(opts.header) : undefined;
 
       if (opts.whatIf) {
         if (opts.allExceptSelf) {
@@ -190,7 +185,21 @@ export function participantCommand(io: Io, setExit: (code: number) => void) {
               "asking Graph; list them with participant list and pass --participant ids",
           );
         }
-        const runs = dryRunRemove(g, io, callId, ids, remove);
+        if (opts.journal) {
+          throw new InvalidInputError("--journal", "--what-if sends nothing, so there is no run");
+        }
+        const { dryRunCall } = await import("../participant_actions.ts");
+        const call = await dryRunCall(g, io, callId);
+        const runs: DryRunResult[] = [];
+        for (const pid of ids) {
+          runs.push(
+            await call.remove(pid, {
+              dryRun: true,
+              ...(opts.ifMatch ? { ifMatch: opts.ifMatch } : {}),
+              ...(headers ? { headers } : {}),
+            }),
+          );
+        }
         return setExit(
           await emit(io, g, {
             command: "participant remove",
@@ -208,16 +217,17 @@ export function participantCommand(io: Io, setExit: (code: number) => void) {
         await confirmAction(io, `Remove ${what} from call ${callId}?`, g.yes === true);
       }
 
-      const client = await connectClient(g, io);
-      if (opts.allExceptSelf) {
-        const everyone = await listParticipants(client, callId);
-        ids = everyone.filter((p) => !isSelf(p, client.clientId)).map((p) => p.id);
-      }
+      if (opts.journal) (await import("../journal.ts")).checkNewJournal(opts.journal);
+      const actions = await import("../participant_actions.ts");
+      const client = await actions.connectClient(g, io);
 
       if (!bulk) {
         let removed: RemoveResult;
         try {
-          removed = await removeOne(client, callId, ids[0]!, remove);
+          removed = await client.call(callId).remove(ids[0]!, {
+            ...(opts.ifMatch ? { ifMatch: opts.ifMatch } : {}),
+            ...(headers ? { headers } : {}),
+          });
         } catch (e) {
           throw notFoundInCall(e, callId, ids[0]!);
         }
@@ -238,7 +248,11 @@ export function participantCommand(io: Io, setExit: (code: number) => void) {
                 ? "true\n"
                 : `removed participant ${result.participantId} from call ${callId} (${result.status})\n`,
             github: {
-              outputs: { removed: "1", failed: "0", "request-id": result.requestId ?? "" },
+              outputs: {
+                removed: "1",
+                failed: "0",
+                "request-id": result.requestId ?? "",
+              },
               summary: markdownTable(`graphcall: removed from call ${callId}`, [{
                 participant: result.participantId,
                 outcome: "removed",
@@ -250,39 +264,64 @@ export function participantCommand(io: Io, setExit: (code: number) => void) {
         );
       }
 
-      const progress = progressBar(io, ids.length, { quiet: g.quiet === true });
-      const items = await removeEach(client, callId, ids, remove, (item) => {
-        progress.tick(item.participantId);
-      });
-      progress.done();
-      const removed = items.filter((i) => i.ok).length;
-      const failed = items.length - removed;
-      const rows = items.map((i) => ({
+      const { progressBar } = await import("../progress.ts");
+      let run: BulkRunResult & { kept?: string[] };
+      if (opts.allExceptSelf && !opts.journal) {
+        run = await actions.removeAllExceptSelf(client, callId, {
+          io,
+          concurrency,
+          batch: opts.batch === true,
+        });
+      } else {
+        if (opts.allExceptSelf) {
+          const everyone = await actions.listParticipants(client, callId);
+          ids = everyone.filter((p) => !actions.isSelf(p, client.clientId)).map((p) => p.id);
+        }
+        const progress = progressBar(io, ids.length, { quiet: g.quiet === true });
+        run = await actions.bulkRemove(client, ids, {
+          io,
+          callId,
+          concurrency,
+          batch: opts.batch === true,
+          ...(opts.journal ? { journalPath: opts.journal } : {}),
+          ...(resume ? { resume } : {}),
+          onItem: (item) => progress.tick(item.participantId),
+        });
+        progress.done();
+      }
+      const removed = run.counts.removed ?? 0;
+      const rows = run.items.map((i) => ({
         participant: i.participantId,
         outcome: outcomeText(i),
-        status: i.status || "",
         "request id": i.requestId ?? "",
       }));
-      const columns = ["participant", "outcome", "status", "request id"];
+      const columns = ["participant", "outcome", "request id"];
+      const lastRequestId = [...run.items].reverse().find((i) => i.requestId)?.requestId ?? "";
       setExit(
         await emit(io, g, {
           command: "participant remove",
-          result: { callId, removed, failed, items },
-          exitCode: bulkExitCode(items),
+          result: {
+            ...bulkResult(callId, run, "removed"),
+            ...(run.kept ? { kept: run.kept } : {}),
+          },
+          exitCode: bulkExitCode(run),
           human: (paint) =>
-            (items.length ? table(rows, columns, paint) : "") +
-            (opts.passThru && failed === 0
+            (run.items.length ? table(rows, columns, paint) : "") +
+            (opts.passThru && !run.counts.failed && !run.interrupted
               ? "true\n"
-              : `removed ${removed} of ${items.length} participants from call ${callId}` +
-                (failed ? `; ${failed} failed` : "") + "\n"),
+              : `removed ${removed} of ${run.items.length} participants from call ${callId}` +
+                bulkTail(run) + "\n"),
           github: {
             outputs: {
               removed: String(removed),
-              failed: String(failed),
-              "request-id": items.at(-1)?.requestId ?? "",
+              "already-gone": String(run.counts.alreadyGone ?? 0),
+              failed: String(run.counts.failed ?? 0),
+              "not-started": String(run.counts.notStarted ?? 0),
+              "request-id": lastRequestId,
             },
             summary: markdownTable(
-              `graphcall: removed ${removed} of ${items.length} from call ${callId}`,
+              `graphcall: removed ${removed} of ${run.items.length} from call ${callId}` +
+                bulkTail(run),
               rows,
               columns,
             ),
@@ -291,73 +330,7 @@ export function participantCommand(io: Io, setExit: (code: number) => void) {
       );
     });
 
-  participant.command("list")
-    .description("list the participants of a call")
-    .requiredOption("--call <id>", "the call id")
-    .option("--top <n>", "at most this many participants")
-    .option("--all", "every page (the default; accepted for Get-Mg... -All)")
-    .option("--select <properties>", "only these properties in JSON, comma-separated")
-    .addHelpText(
-      "after",
-      "\nExample:\n  graphcall participant list --call 112f7296-5fa4-42ca-bae8-6a692b15d4b8",
-    )
-    .action(async (opts, cmd) => {
-      const g = cmd.optsWithGlobals() as GlobalOptions;
-      const callId = checkId(opts.call, "--call");
-      let top: number | undefined;
-      if (opts.top !== undefined) {
-        if (!/^\d{1,6}$/.test(opts.top) || Number(opts.top) < 1) {
-          throw new InvalidInputError("--top", `"${opts.top}" is not a whole number from 1`);
-        }
-        top = Number(opts.top);
-      }
-      const select = opts.select?.split(",").map((s) => s.trim()).filter(Boolean);
-      if (select && select.some((s) => !/^[A-Za-z@][A-Za-z0-9@._-]*$/.test(s))) {
-        throw new InvalidInputError("--select", "give property names separated by commas");
-      }
-      const client = await connectClient(g, io);
-      const all = await listParticipants(client, callId, top !== undefined ? { top } : {});
-      const result = select
-        ? all.map((p) => Object.fromEntries(["id", ...select].map((k) => [k, p[k]])))
-        : all;
-      const rows = all.map((p) => ({
-        id: p.id,
-        who: describeParticipant(p),
-        muted: p.isMuted ? "yes" : "no",
-      }));
-      setExit(
-        await emit(io, g, {
-          command: "participant list",
-          result,
-          human: (paint) => table(rows, ["id", "who", "muted"], paint),
-          github: {
-            outputs: { count: String(all.length) },
-            summary: markdownTable(`graphcall: participants of call ${callId}`, rows, [
-              "id",
-              "who",
-              "muted",
-            ]),
-          },
-        }),
-      );
-    });
-
+  addInviteCommand(participant, io, setExit);
+  addReadCommands(participant, io, setExit);
   return participant;
-}
-
-/** A not-found removal, said with the call and the participant; other errors as they are. */
-function notFoundInCall(e: unknown, callId: string, participantId: string): unknown {
-  if (!(e instanceof GraphError) || e.code !== "not_found") return e;
-  return new GraphError(
-    "not_found",
-    `participant ${participantId} was not found in call ${callId} (${e.message})`,
-    {
-      status: e.status,
-      ...(e.graphCode ? { graphCode: e.graphCode } : {}),
-      ...(e.requestId ? { requestId: e.requestId } : {}),
-      ...(e.clientRequestId ? { clientRequestId: e.clientRequestId } : {}),
-      ...(e.date ? { date: e.date } : {}),
-    },
-    { cause: e },
-  );
 }
