@@ -6,8 +6,16 @@
  * @module
  */
 
-import { main } from "./lib/cli/main.ts";
+import { VERSION } from "./lib/version.ts";
 
 if (import.meta.main) {
+  // `graphcall --version` is what scripts and installers call to probe the tool: answer it without
+  // loading the command parser (its CommonJS load is most of the CLI's start-up time). The output
+  // is the same as the parser's (a test compares them).
+  if (Deno.args.length === 1 && (Deno.args[0] === "--version" || Deno.args[0] === "-V")) {
+    console.log(VERSION);
+    Deno.exit(0);
+  }
+  const { main } = await import("./lib/cli/main.ts");
   Deno.exit(await main(Deno.args));
 }

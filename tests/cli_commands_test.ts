@@ -425,3 +425,14 @@ Deno.test("Get-MgContext shows the token's claims and never the token", async ()
   assert.match(run.stdout, /Calls\.JoinGroupCall\.All/);
   assert.doesNotMatch(run.stdout, /eyJ[A-Za-z0-9_-]+\.eyJ/);
 });
+
+Deno.test("graphcall --version prints the same line through the fast path and the parser", async () => {
+  const parsed = captureIo();
+  assert.equal(await main(["--version"], parsed), 0);
+  for (const flag of ["--version", "-V"]) {
+    const run = await runCli([flag]);
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, parsed.stdout);
+    assert.equal(run.stderr, "");
+  }
+});

@@ -129,7 +129,9 @@ export function demoCommand(io: Io, setExit: (code: number) => void) {
         say(
           `\nDone: Graph answered ${
             deletes.map((r) => r.status).join(", ")
-          } to the DELETE; ${tokens} app-only tokens were issued for certificate assertions.`,
+          } to the DELETE; ${tokens} app-only ${
+            tokens === 1 ? "token was" : "tokens were"
+          } issued for certificate assertions (the token is cached between commands).`,
         );
         say("Try it on your own tenant: graphcall participant remove --help");
         setExit(0);
