@@ -49,6 +49,9 @@ const PARTICIPANT_KEYS = new Set([
   "replacesCallId",
 ]);
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** Invitees per request, and characters per identity property: the emulator's assumptions. */
+const MAX_INVITEES = 1000;
+const MAX_IDENTITY_VALUE = 1024;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -75,6 +78,9 @@ export function checkInviteBody(body: unknown, version: string): InviteRefusal |
   const participants = body.participants;
   if (!Array.isArray(participants) || participants.length === 0) {
     return bad("At least one participant must be specified in 'participants'.");
+  }
+  if (participants.length > MAX_INVITEES) {
+    return bad(`At most ${MAX_INVITEES} participants may be invited in one request.`);
   }
   let applications = 0;
   for (const [i, p] of participants.entries()) {
@@ -110,6 +116,14 @@ export function checkInviteBody(body: unknown, version: string): InviteRefusal |
       if (!isObject(who)) return bad(`${at}.identity.${kind} must be an identity object.`);
       if (typeof who.id !== "string" || who.id.length === 0) {
         return bad(`${at}.identity.${kind}.id is required.`);
+      }
+      for (const [name, v] of Object.entries(who)) {
+        if (v !== null && typeof v !== "string" && typeof v !== "boolean") {
+          return bad(`${at}.identity.${kind}.${name} must be a primitive value.`);
+        }
+        if (typeof v === "string" && v.length > MAX_IDENTITY_VALUE) {
+          return bad(`${at}.identity.${kind}.${name} is too long.`);
+        }
       }
       if (kind === "phone" && !E164.test(who.id)) {
         return bad(`${at}.identity.phone.id must be an E.164 number such as +12345678901.`);
