@@ -24,9 +24,10 @@ export const INVITE_LIMITS: Readonly<{ participants: 1000; identityValue: 1024 }
 });
 
 // C0/C1 controls, zero-width and bidi controls, BOM: never meaningful in an identity.
-// deno-lint-ignore no-control-regex
-const HIDDEN_CHARACTERS =
-  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const HIDDEN_CHARACTERS = new RegExp(
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/.source,
+);
 
 /** One participant to invite (Graph's `invitationParticipantInfo`). */
 export interface InvitationParticipantInfo {
