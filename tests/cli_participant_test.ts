@@ -303,7 +303,7 @@ Deno.test("--debug prints one redacted line per HTTP event, --timeout and --max-
   const deletes = debug.filter((l) => / DELETE /.test(l));
   assert.match(
     deletes[0]!,
-    /^graphcall: debug: request DELETE http:\/\/\S+\/participants\/\S+ attempt=1 client-request-id=[0-9a-f-]{36}$/,
+    /^graphcall: debug: request DELETE http:\/\/\S+\/participants\/\S+ attempt=1 client-request-id=[0-9a-f-]{36} headers=\{.*"authorization":"Bearer \[REDACTED\]".*\}$/,
   );
   assert.ok(
     deletes.some((l) => /^graphcall: debug: response DELETE \S+ status=503 attempt=1 /.test(l)),

@@ -48,8 +48,10 @@ export interface TokenRequestOptions {
   hintContext?: HintContext;
   /** Called with each secret value sent or received (secret, assertion, access token). */
   onSecret?: (value: string) => void;
-  /** Abort signal. */
+  /** Abort signal. An abort by `AbortSignal.timeout()` ends as a `timeout` error. */
   signal?: AbortSignal;
+  /** Timeout of each attempt, ms (a slow answer is retried like a lost one). Default 30 000. */
+  timeoutMs?: number;
 }
 
 /** What every app credential knows: where to ask, for what, and the injectable hooks. */
@@ -107,6 +109,7 @@ export type TokenRequestCredential =
   | { clientAssertion: string; presented?: HintContext["presented"] };
 
 const RETRY_DELAYS_MS = [500, 2000, 5000];
+const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_RETRY_AFTER_MS = 30_000;
 
 /** The `{authority}/{tenant}/oauth2/v2.0/token` URL. */
@@ -183,6 +186,20 @@ export async function requestToken(options: TokenRequestOptions): Promise<Issued
   }
 }
 
+/** The caller's abort as a typed error: `timeout` for `AbortSignal.timeout()`, else `aborted`. */
+function aborted(signal: AbortSignal, endpoint: string, cause: unknown): GraphcallError {
+  const reason = signal.reason;
+  if (reason instanceof GraphcallError) return reason;
+  const timedOut = reason instanceof DOMException && reason.name === "TimeoutError";
+  return new GraphcallError(
+    timedOut ? "timeout" : "aborted",
+    timedOut
+      ? `the token endpoint ${endpoint} did not answer in time`
+      : `the token request to ${endpoint} was aborted`,
+    { cause: reason ?? cause },
+  );
+}
+
 type Outcome =
   | { token: IssuedToken }
   | { error: GraphcallError; retry?: boolean; retryAfterMs?: number | undefined };
@@ -217,7 +234,34 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
   }
   const doFetch = options.fetch ?? fetch;
   const sentAt = options.now?.() ?? Date.now();
+  const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const attemptTimeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, attemptTimeout])
+    : attemptTimeout;
+  const failed = (e: unknown, what: string): Outcome => {
+    if (options.signal?.aborted) throw aborted(options.signal, options.tokenEndpoint, e);
+    if (attemptTimeout.aborted) {
+      return {
+        error: new GraphcallError(
+          "timeout",
+          `the token endpoint ${options.tokenEndpoint} did not answer within ${timeoutMs} ms`,
+          { cause: e },
+        ),
+        retry: true,
+      };
+    }
+    return {
+      error: new GraphcallError(
+        "network",
+        `${what}: ${redact(e instanceof Error ? e.message : String(e))}`,
+        { cause: e },
+      ),
+      retry: true,
+    };
+  };
   let response: Response;
+  let text: string;
   try {
     response = await doFetch(options.tokenEndpoint, {
       method: "POST",
@@ -227,33 +271,15 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
         "client-request-id": crypto.randomUUID(),
       },
       body: form.toString(),
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal,
     });
   } catch (e) {
-    if (options.signal?.aborted) throw options.signal.reason ?? e;
-    return {
-      error: new GraphcallError(
-        "network",
-        `could not reach the token endpoint ${options.tokenEndpoint}: ${
-          redact(e instanceof Error ? e.message : String(e))
-        }`,
-      ),
-      retry: true,
-    };
+    return failed(e, `could not reach the token endpoint ${options.tokenEndpoint}`);
   }
-  let text: string;
   try {
     text = await response.text();
   } catch (e) {
-    return {
-      error: new GraphcallError(
-        "network",
-        `the token endpoint ${options.tokenEndpoint} dropped the connection: ${
-          redact(e instanceof Error ? e.message : String(e))
-        }`,
-      ),
-      retry: true,
-    };
+    return failed(e, `the token endpoint ${options.tokenEndpoint} dropped the connection`);
   }
   let body: unknown;
   try {

@@ -32,6 +32,8 @@ export function formatTrace(event: GraphTraceEvent): string {
   if (requestId) parts.push(`request-id=${requestId}`);
   if (event.delayMs !== undefined) parts.push(`delay=${event.delayMs}ms`);
   if (event.reason) parts.push(`reason=${JSON.stringify(event.reason)}`);
+  // The pipeline hands headers over already redacted (Authorization keeps only its scheme).
+  if (event.headers) parts.push(`headers=${JSON.stringify(event.headers)}`);
   return `graphcall: debug: ${redact(parts.join(" ").replace(/[\r\n]+/g, " "))}\n`;
 }
 

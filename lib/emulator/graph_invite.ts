@@ -49,6 +49,13 @@ const PARTICIPANT_KEYS = new Set([
   "replacesCallId",
 ]);
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** Invitees per request, and characters per identity property: the emulator's assumptions. */
+const MAX_INVITEES = 1000;
+const MAX_IDENTITY_VALUE = 1024;
+const MAX_ID = 256;
+// C0/C1 controls, zero-width and bidi controls, BOM.
+// deno-lint-ignore no-control-regex
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -76,6 +83,9 @@ export function checkInviteBody(body: unknown, version: string): InviteRefusal |
   if (!Array.isArray(participants) || participants.length === 0) {
     return bad("At least one participant must be specified in 'participants'.");
   }
+  if (participants.length > MAX_INVITEES) {
+    return bad(`At most ${MAX_INVITEES} participants may be invited in one request.`);
+  }
   let applications = 0;
   for (const [i, p] of participants.entries()) {
     const at = `participants[${i}]`;
@@ -92,7 +102,12 @@ export function checkInviteBody(body: unknown, version: string): InviteRefusal |
     }
     for (const idField of ["participantId", "replacesCallId"]) {
       const v = p[idField];
-      if (v !== undefined && v !== null && (typeof v !== "string" || !/^[^/?#\s]+$/.test(v))) {
+      if (
+        v !== undefined && v !== null &&
+        (typeof v !== "string" || !/^[^/?#%\\\s]+$/.test(v) || v.includes("..") ||
+          v.length > MAX_ID ||
+          HIDDEN.test(v) || !v.isWellFormed())
+      ) {
         return bad(`${at}.${idField} is not a valid id.`);
       }
     }
@@ -110,6 +125,17 @@ export function checkInviteBody(body: unknown, version: string): InviteRefusal |
       if (!isObject(who)) return bad(`${at}.identity.${kind} must be an identity object.`);
       if (typeof who.id !== "string" || who.id.length === 0) {
         return bad(`${at}.identity.${kind}.id is required.`);
+      }
+      for (const [name, v] of Object.entries(who)) {
+        if (v !== null && typeof v !== "string" && typeof v !== "boolean") {
+          return bad(`${at}.identity.${kind}.${name} must be a primitive value.`);
+        }
+        if (typeof v === "string" && v.length > MAX_IDENTITY_VALUE) {
+          return bad(`${at}.identity.${kind}.${name} is too long.`);
+        }
+        if (typeof v === "string" && (HIDDEN.test(v) || !v.isWellFormed())) {
+          return bad(`${at}.identity.${kind}.${name} contains control or invisible characters.`);
+        }
       }
       if (kind === "phone" && !E164.test(who.id)) {
         return bad(`${at}.identity.phone.id must be an E.164 number such as +12345678901.`);

@@ -87,6 +87,12 @@ export interface CallExtras {
 
 const extras = new WeakMap<EmulatedCall, CallExtras>();
 
+/**
+ * Finished operations kept readable per call; past it the oldest finished ones are forgotten (an
+ * assumption: Graph documents no retention), so a long-running emulator's memory stays flat.
+ */
+export const MAX_FINISHED_OPERATIONS = 1000;
+
 /** The extras of a call (made on first use). */
 export function callExtras(call: EmulatedCall): CallExtras {
   let e = extras.get(call);
@@ -96,7 +102,18 @@ export function callExtras(call: EmulatedCall): CallExtras {
       e = { invitations: new Map(), operations: new Map(), hidden: new Set(), sequence: 0 },
     );
   }
+  if (e.operations.size > MAX_FINISHED_OPERATIONS * 1.1) forgetOldOperations(e.operations);
   return e;
+}
+
+function forgetOldOperations(operations: Map<string, CommsOperation>): void {
+  let excess = operations.size - MAX_FINISHED_OPERATIONS;
+  for (const [id, op] of operations) {
+    if (excess <= 0) break;
+    if (op.status === "running") continue;
+    operations.delete(id);
+    excess--;
+  }
 }
 
 /** How an identity answers: from the seeded user, or accept. */

@@ -19,6 +19,8 @@ import { InvalidInputError } from "../errors.ts";
 import { type AdminContext, handleAdmin } from "./admin_api.ts";
 import { type EntraContext, GITHUB_ISSUER, handleToken } from "./entra.ts";
 import { handleDiscovery } from "./entra_discovery.ts";
+import { serveTokenWithFault } from "./entra_faults.ts";
+import { pickFault } from "./graph_faults.ts";
 import { graphError, type GraphRequestIds } from "./graph_errors.ts";
 import { DEFAULT_POLICY_DENIAL, type GraphContext, handleGraph } from "./graph_routes.ts";
 import { sharedEntraKey, sharedGithubKey, type SigningKey } from "./signing_key.ts";
@@ -228,6 +230,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         tenantSegment = decodeURIComponent(token[1]!);
       } catch {
         tenantSegment = token[1]!;
+      }
+      const fault = pickFault(state.faults, request.method, url.pathname);
+      if (fault) {
+        return await serveTokenWithFault(
+          fault,
+          request,
+          now(),
+          () => handleToken(entra, request, tenantSegment),
+        );
       }
       return await handleToken(entra, request, tenantSegment);
     }

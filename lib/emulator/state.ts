@@ -273,6 +273,9 @@ export class EmulatorState {
     if (!isObject(spec) || typeof spec.id !== "string" || !spec.id) {
       fail("tenants[].id", "required");
     }
+    if (spec.cloud !== undefined && typeof spec.cloud !== "string") {
+      fail("tenants[].cloud", "must be Global, USGov, USGovDoD or China");
+    }
     const cloud = getCloud(spec.cloud ?? "Global", "state.tenants[].cloud").name;
     if (spec.domains !== undefined && !isStringArray(spec.domains)) {
       fail("tenants[].domains", "must be an array of strings");

@@ -475,7 +475,9 @@ export class GraphHttp {
         (response.status === 404 && lostResponse && request.notFoundAfterLostResponseIsDone)
       ) {
         let body: unknown = undefined;
-        if (text && response.ok) {
+        // A DELETE's answer carries no result: an unreadable body (a proxy's, a broken one) does
+        // not undo a removal that Graph confirmed with its status.
+        if (text && response.ok && request.method !== "DELETE") {
           try {
             body = JSON.parse(text);
           } catch {

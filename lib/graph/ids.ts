@@ -12,8 +12,9 @@ const FORBIDDEN_IN_ID = new RegExp(
   // deno-lint-ignore no-control-regex
   /[\/?#%\\\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/.source,
 );
+// Controls and invisible characters (zero-width, bidi, line separators, BOM), shown escaped.
 // deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
 /** A GUID, any case. */
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,7 +65,12 @@ export function checkId(value: unknown, field: string): string {
 export function printable(value: string, max = 60): string {
   const shown = value.replace(
     CONTROL,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100
+        ? `\\x${code.toString(16).padStart(2, "0")}`
+        : `\\u${code.toString(16).padStart(4, "0")}`;
+    },
   );
   return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }

@@ -8,11 +8,26 @@
 
 import { InvalidInputError } from "../errors.ts";
 import { checkE164, type IdentitySet } from "./identities.ts";
-import { checkId } from "./ids.ts";
+import { checkId, printable } from "./ids.ts";
 import type { ResponseMeta } from "./graph_http.ts";
 
 /** The longest `clientContext` Graph accepts. */
 export const MAX_CLIENT_CONTEXT = 256;
+
+/**
+ * graphcall's own bounds on an invitation (Graph documents none; these refuse hostile or broken
+ * input before it is sent): invitees per request, and characters per identity property.
+ */
+export const INVITE_LIMITS: Readonly<{ participants: 1000; identityValue: 1024 }> = Object.freeze({
+  participants: 1000,
+  identityValue: 1024,
+});
+
+// C0/C1 controls, zero-width and bidi controls, BOM: never meaningful in an identity.
+const HIDDEN_CHARACTERS = new RegExp(
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/.source,
+);
 
 /** One participant to invite (Graph's `invitationParticipantInfo`). */
 export interface InvitationParticipantInfo {
@@ -136,9 +151,25 @@ export function checkIdentitySet(value: unknown, field: string): IdentitySet {
   }
   for (const kind of kinds) {
     const who = value[kind];
-    if (!isObject(who)) throw new InvalidInputError(`${field}.${kind}`, "must be an object");
+    if (!isObject(who)) {
+      throw new InvalidInputError(`${field}.${printable(kind)}`, "must be an object");
+    }
     if (typeof who.id !== "string" || who.id === "") {
-      throw new InvalidInputError(`${field}.${kind}.id`, "is required");
+      throw new InvalidInputError(`${field}.${printable(kind)}.id`, "is required");
+    }
+    for (const [name, v] of Object.entries(who)) {
+      const at = `${field}.${printable(kind)}.${printable(name)}`;
+      if (v === null || typeof v === "boolean") continue;
+      if (typeof v !== "string") throw new InvalidInputError(at, "must be a string");
+      if (v.length > INVITE_LIMITS.identityValue) {
+        throw new InvalidInputError(
+          at,
+          `is ${v.length} characters long; at most ${INVITE_LIMITS.identityValue}`,
+        );
+      }
+      if (HIDDEN_CHARACTERS.test(v) || !v.isWellFormed()) {
+        throw new InvalidInputError(at, "contains control, invisible or unpaired characters");
+      }
     }
     if (kind === "phone") checkE164(who.id, `${field}.phone.id`);
   }
@@ -164,7 +195,7 @@ export function checkInviteBody(body: unknown, version: "v1.0" | "beta" = "v1.0"
   for (const key of Object.keys(body)) {
     if (key !== "participants" && key !== "clientContext" && key !== "@odata.type") {
       throw new InvalidInputError(
-        key,
+        printable(key),
         "is not a property of an invitation (participants, clientContext)",
       );
     }
@@ -174,6 +205,12 @@ export function checkInviteBody(body: unknown, version: "v1.0" | "beta" = "v1.0"
   if (!Array.isArray(participants) || participants.length === 0) {
     throw new InvalidInputError("participants", "must be a non-empty array");
   }
+  if (participants.length > INVITE_LIMITS.participants) {
+    throw new InvalidInputError(
+      "participants",
+      `${participants.length} invitees; at most ${INVITE_LIMITS.participants} per request`,
+    );
+  }
   participants.forEach((p, i) => {
     const at = `participants[${i}]`;
     if (!isObject(p)) {
@@ -182,7 +219,7 @@ export function checkInviteBody(body: unknown, version: "v1.0" | "beta" = "v1.0"
     for (const key of Object.keys(p)) {
       if (!PARTICIPANT_KEYS.has(key)) {
         throw new InvalidInputError(
-          `${at}.${key}`,
+          `${at}.${printable(key)}`,
           "is not a property of invitationParticipantInfo",
         );
       }
@@ -212,6 +249,12 @@ export function checkInviteBody(body: unknown, version: "v1.0" | "beta" = "v1.0"
 export function buildInviteBody(identities: IdentitySet[], options: InviteOptions): InviteBody {
   if (!Array.isArray(identities) || identities.length === 0) {
     throw new InvalidInputError("identities", "name at least one identity to invite");
+  }
+  if (identities.length > INVITE_LIMITS.participants) {
+    throw new InvalidInputError(
+      "identities",
+      `${identities.length} invitees; at most ${INVITE_LIMITS.participants} per request`,
+    );
   }
   if (identities.length > 1 && options.participantId !== undefined) {
     throw new InvalidInputError("participantId", "can be chosen only when inviting one identity");
