@@ -436,3 +436,15 @@ Deno.test("graphcall --version prints the same line through the fast path and th
     assert.equal(run.stderr, "");
   }
 });
+
+Deno.test("graphcall --help prints the generated root help, which matches the command tree", async () => {
+  const { ROOT_HELP } = await import("../lib/cli/root_help.ts");
+  const parsed = captureIo();
+  assert.equal(await main(["--help"], parsed), 0);
+  assert.equal(ROOT_HELP, parsed.stdout, "lib/cli/root_help.ts is stale: run `deno task gen-help`");
+  for (const flag of ["--help", "-h"]) {
+    const run = await runCli([flag]);
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, parsed.stdout);
+  }
+});

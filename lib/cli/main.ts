@@ -190,6 +190,12 @@ interface ParseState {
 function configure(command: AnyCommand, io: Io, state: ParseState) {
   command.exitOverride();
   command.configureOutput({
+    // Help is always 80 columns and plain, so it reads the same everywhere (and `graphcall --help`
+    // can be answered from lib/cli/root_help.ts without loading the parser).
+    getOutHelpWidth: () => 80,
+    getErrHelpWidth: () => 80,
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
     writeOut: (s) => io.out(s),
     writeErr: (s) => state.errText.push(s),
     outputError: (s) => state.errors.push({ command: pathOf(command), text: s }),
