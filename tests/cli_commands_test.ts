@@ -448,3 +448,17 @@ Deno.test("graphcall --help prints the generated root help, which matches the co
     assert.equal(run.stdout, parsed.stdout);
   }
 });
+
+Deno.test("token --timeout bounds a slow token endpoint and exits 7", async () => {
+  await using t = await startTestEmulator();
+  t.emulator.setFaults([{ method: "POST", path: "/*/oauth2/v2.0/token", latencyMs: 2000 }]);
+  const pem = await writePem(t.cert);
+  const started = Date.now();
+  const run = await runCli(
+    ["--emulator", t.emulator.graphUrl, "--timeout", "0.3", "token", "--show-claims"],
+    { env: env(pem) },
+  );
+  assert.equal(run.code, 7, run.stderr);
+  assert.equal(run.stderr.trimEnd().split("\n").length >= 1, true);
+  assert.ok(Date.now() - started < 1800, "gave up well before the 2 s latency");
+});

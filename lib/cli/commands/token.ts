@@ -11,7 +11,12 @@ import { connect } from "../../graph/connect.ts";
 import { decodeAccessToken, grantedOperations, missingRoleWarning } from "../../auth/claims.ts";
 import { OPERATIONS } from "../../auth/required_roles.ts";
 import type { Io } from "../io.ts";
-import { connectOptionsFrom, type GlobalOptions, outputFormat } from "../global_options.ts";
+import {
+  connectOptionsFrom,
+  type GlobalOptions,
+  outputFormat,
+  runtimeOptionsFrom,
+} from "../global_options.ts";
 import { printJson, table } from "../render.ts";
 
 /** Builds the `token` command. */
@@ -32,9 +37,13 @@ export function tokenCommand(io: Io, setExit: (code: number) => void) {
     )
     .action(async (opts, cmd) => {
       const g = cmd.optsWithGlobals() as GlobalOptions;
+      const { timeoutMs } = runtimeOptionsFrom(g);
       const client = await connect(connectOptionsFrom(g, io));
       if (g.verbose) io.err(`graphcall: credential: ${client.credentialDescription}\n`);
-      const { token, expiresAt } = await client.credential.getToken();
+      // --timeout bounds the token request too.
+      const { token, expiresAt } = await client.credential.getToken(
+        timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {},
+      );
       if (opts.printToken) {
         io.out(token + "\n");
         setExit(0);
