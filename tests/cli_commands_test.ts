@@ -7,18 +7,13 @@ import { findAlias, parseHashtable, translateAlias } from "../lib/cli/powershell
 import { captureIo } from "./support/capture_io.ts";
 import { runCli } from "./support/run_cli.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
+import { cliCredentialEnv } from "./support/cli_credentials.ts";
 
 function keyOf(pem: string): string {
   return /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(pem)![0];
 }
 
-function env(pem: string): Record<string, string> {
-  return {
-    AZURE_TENANT_ID: IDS.tenantId,
-    AZURE_CLIENT_ID: IDS.clientId,
-    AZURE_CLIENT_CERTIFICATE_PATH: pem,
-  };
-}
+const env = cliCredentialEnv;
 
 Deno.test("--version prints the version and --help lists commands, PowerShell names and exit codes", async () => {
   const version = await runCli(["--version"]);

@@ -3,19 +3,7 @@ import { main } from "../lib/cli/main.ts";
 import { captureIo } from "./support/capture_io.ts";
 import { runCli } from "./support/run_cli.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
-
-function credentials(url: string, pem: string): string[] {
-  return [
-    "--emulator",
-    url,
-    "--tenant",
-    IDS.tenantId,
-    "--client-id",
-    IDS.clientId,
-    "--certificate",
-    pem,
-  ];
-}
+import { cliCredentials as credentials } from "./support/cli_credentials.ts";
 
 function roster(t: Awaited<ReturnType<typeof startTestEmulator>>) {
   return t.emulator.state.tenant(IDS.tenantId)!.calls.get(IDS.callId)!.participants;

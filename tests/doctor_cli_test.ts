@@ -1,19 +1,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "./support/run_cli.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
-
-function credentials(url: string, pem: string): string[] {
-  return [
-    "--emulator",
-    url,
-    "--tenant",
-    IDS.tenantId,
-    "--client-id",
-    IDS.clientId,
-    "--certificate",
-    pem,
-  ];
-}
+import { cliCredentials as credentials } from "./support/cli_credentials.ts";
 
 const ALLOW_LINE =
   `Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="${IDS.clientId}"}`;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { inherited, runCli } from "./support/run_cli.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
+import { cliCredentials as credentials } from "./support/cli_credentials.ts";
 import { readJournal } from "../lib/cli/journal.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
@@ -33,19 +34,6 @@ async function bigCall() {
     Array.from({ length: COUNT }, (_, i) => pid(i)).join("\n"),
   );
   return { t, dir, pem };
-}
-
-function credentials(url: string, pem: string): string[] {
-  return [
-    "--emulator",
-    url,
-    "--tenant",
-    IDS.tenantId,
-    "--client-id",
-    IDS.clientId,
-    "--certificate",
-    pem,
-  ];
 }
 
 function spawnCli(args: string[]): Deno.ChildProcess {
