@@ -26,7 +26,9 @@ export type { ConnectOptions, GraphClient } from "./lib/graph/connect.ts";
 export type { CredentialOptions, EnvSource } from "./lib/auth/resolve_credential.ts";
 export type { AccessToken, GetTokenOptions, TokenCredential } from "./lib/auth/credential.ts";
 export type { AssertionAlgorithm } from "./lib/auth/client_assertion.ts";
-export { GraphHttp, realSleep } from "./lib/graph/graph_http.ts";
+export { GraphHttp } from "./lib/graph/graph_http.ts";
+export { realSleep } from "./lib/sleep.ts";
+export type { Sleep } from "./lib/sleep.ts";
 export type {
   DryRunRequest,
   DryRunResult,
@@ -37,7 +39,6 @@ export type {
   ParticipantOperation,
   PipelineOptions,
   ResponseMeta,
-  Sleep,
 } from "./lib/graph/graph_http.ts";
 export { CallHandle } from "./lib/graph/call.ts";
 export type {
@@ -74,7 +75,7 @@ export type {
 } from "./lib/graph/bulk_remove.ts";
 export { errorCodeForStatus, toGraphError } from "./lib/graph/error_mapping.ts";
 export type { FailedExchange } from "./lib/graph/error_mapping.ts";
-export { parseRetryAfter } from "./lib/graph/retry_after.ts";
+export { parseRetryAfter } from "./lib/retry_after.ts";
 export { checkId } from "./lib/graph/ids.ts";
 export { CLOUD_NAMES, CLOUDS, getCloud } from "./lib/clouds.ts";
 export type { Cloud, CloudName } from "./lib/clouds.ts";

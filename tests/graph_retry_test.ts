@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { GraphcallError, GraphError } from "../lib/errors.ts";
 import type { GraphTraceEvent } from "../lib/graph/graph_http.ts";
 import { user } from "../lib/graph/identities.ts";
-import { parseRetryAfter } from "../lib/graph/retry_after.ts";
+import { parseRetryAfter } from "../lib/retry_after.ts";
 import { backoffMs } from "../lib/graph/retry_policy.ts";
 import { IDS } from "./support/tenant.ts";
 import { connectTo, emulatorSuite, type SharedEmulator } from "./support/graph_fixtures.ts";

@@ -9,6 +9,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential
 import type { LoadedCertificate } from "./certificate.ts";
 import { type AssertionAlgorithm, createClientAssertion } from "./client_assertion.ts";
 import { requestAccessToken, tokenEndpointFor } from "./token_request.ts";
+import type { Sleep } from "../sleep.ts";
 
 /** Options for {@link CertificateCredential}. */
 export interface CertificateCredentialOptions {
@@ -33,7 +34,7 @@ export interface CertificateCredentialOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   /** Called with each secret value sent or received (besides registerSecret). */
   onSecret?: (value: string) => void;
 }

@@ -13,6 +13,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential
 import { requestAccessToken, type TokenRequestCredential } from "./token_request.ts";
 import { AuthError, InvalidInputError, MissingCredentialError } from "../errors.ts";
 import { redact, registerSecret } from "../redact.ts";
+import type { Sleep } from "../sleep.ts";
 
 /** Supplies a fresh external token (a JWT) for each exchange. */
 export type AssertionSource = () => Promise<string>;
@@ -154,7 +155,7 @@ export interface FederatedCredentialOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
 }
 
 function presented(jwt: string): { issuer: string; subject: string; audience: string } | undefined {

@@ -22,6 +22,7 @@ import {
 } from "./federated_credential.ts";
 import { SecretCredential } from "./secret_credential.ts";
 import { CachedCredential, defaultTokenCache, TokenCache } from "./token_cache.ts";
+import type { Sleep } from "../sleep.ts";
 
 /** Where a federated token comes from. */
 export type FederatedSource = "github" | { tokenFile: string } | (() => Promise<string>);
@@ -92,7 +93,7 @@ export interface CredentialOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between token-request retries, ms. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
 }
 
 /** A resolved credential and the context it works in. */

@@ -10,6 +10,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential
 import { requestAccessToken } from "./token_request.ts";
 import { digest, toHex } from "../encoding.ts";
 import { registerSecret } from "../redact.ts";
+import type { Sleep } from "../sleep.ts";
 
 /** Options for {@link SecretCredential}. */
 export interface SecretCredentialOptions {
@@ -30,7 +31,7 @@ export interface SecretCredentialOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   /** Called with each secret value sent or received (besides registerSecret). */
   onSecret?: (value: string) => void;
 }

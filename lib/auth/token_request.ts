@@ -9,6 +9,8 @@ import { AuthError, GraphcallError } from "../errors.ts";
 import { redact, registerSecret } from "../redact.ts";
 import { aadstsHint, type HintContext } from "./aadsts_hints.ts";
 import type { AccessToken } from "./credential.ts";
+import { realSleep, type Sleep } from "../sleep.ts";
+import { parseRetryAfter } from "../retry_after.ts";
 
 /** The JWT-bearer client assertion type. */
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -41,7 +43,7 @@ export interface TokenRequestOptions {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   /** Attempts in all for network errors, 429 and 5xx. Default 3. */
   maxAttempts?: number;
   /** Details for the fix texts of AADSTS errors. */
@@ -69,7 +71,7 @@ export interface AppTokenRequest {
   /** Injectable clock, ms. */
   now?: () => number;
   /** Injectable sleep between retries, ms. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   /** Called with each secret value sent or received. */
   onSecret?: (value: string) => void;
 }
@@ -176,13 +178,18 @@ export function authErrorFromResponse(
  */
 export async function requestToken(options: TokenRequestOptions): Promise<IssuedToken> {
   const attempts = Math.max(1, options.maxAttempts ?? 3);
-  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? realSleep;
   for (let attempt = 1;; attempt++) {
     const outcome = await attemptTokenRequest(options);
     if ("token" in outcome) return outcome.token;
     if (!outcome.retry || attempt >= attempts || options.signal?.aborted) throw outcome.error;
     const delay = outcome.retryAfterMs ?? RETRY_DELAYS_MS[attempt - 1] ?? 5000;
-    await sleep(Math.min(delay, MAX_RETRY_AFTER_MS));
+    try {
+      await sleep(Math.min(delay, MAX_RETRY_AFTER_MS), options.signal);
+    } catch (e) {
+      if (options.signal?.aborted) throw aborted(options.signal, options.tokenEndpoint, e);
+      throw e;
+    }
   }
 }
 
@@ -203,15 +210,6 @@ function aborted(signal: AbortSignal, endpoint: string, cause: unknown): Graphca
 type Outcome =
   | { token: IssuedToken }
   | { error: GraphcallError; retry?: boolean; retryAfterMs?: number | undefined };
-
-function retryAfterMs(response: Response): number | undefined {
-  const value = response.headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcome> {
   const credential = typeof options.credential === "function"
@@ -295,7 +293,10 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
           `the token endpoint answered ${response.status} ${response.statusText}`.trim(),
         ),
         retry: true,
-        retryAfterMs: retryAfterMs(response),
+        retryAfterMs: parseRetryAfter(
+          response.headers.get("retry-after"),
+          options.now?.() ?? Date.now(),
+        ),
       };
     }
     if (body === undefined) {

@@ -11,7 +11,7 @@
 
 import { GraphcallError } from "../errors.ts";
 import type { GraphHttp } from "./graph_http.ts";
-import { parseRetryAfter } from "./retry_after.ts";
+import { parseRetryAfter } from "../retry_after.ts";
 import { backoffMs, isRetryableStatus } from "./retry_policy.ts";
 import type {
   BulkItemResult,

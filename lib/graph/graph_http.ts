@@ -17,11 +17,9 @@ import { GraphcallError, GraphError } from "../errors.ts";
 import { redact, REDACTED, redactHeaders } from "../redact.ts";
 import { VERSION } from "../version.ts";
 import { type FailedExchange, toGraphError } from "./error_mapping.ts";
-import { parseRetryAfter } from "./retry_after.ts";
+import { parseRetryAfter } from "../retry_after.ts";
+import { realSleep, type Sleep } from "../sleep.ts";
 import { backoffMs, isIdempotent, isRetryableStatus, RETRY_DEFAULTS } from "./retry_policy.ts";
-
-/** An abortable wait; rejects with the signal's reason when aborted. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** One event of the trace hook; headers are already redacted. */
 export interface GraphTraceEvent {
@@ -153,22 +151,6 @@ export interface DryRunResult {
   dryRun: true;
   /** The request that would be sent. */
   request: DryRunRequest;
-}
-
-/** An abortable `setTimeout` wait. */
-export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 class AttemptTimeout extends Error {}

@@ -11,7 +11,8 @@ import { type Cloud, CLOUD_NAMES, CLOUDS } from "../clouds.ts";
 import { EXIT_CODES } from "../errors.ts";
 import { grants, type Operation, requiredRoles } from "../auth/required_roles.ts";
 import { type Finding, finding } from "./doctor_check.ts";
-import { checkTenant, isGuid } from "./powershell.ts";
+import { checkTenant } from "./powershell.ts";
+import { isGuid } from "../graph/ids.ts";
 import { permissionRemediation } from "./policy_command.ts";
 import type { TokenClaims } from "./token_claims.ts";
 

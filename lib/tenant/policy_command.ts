@@ -11,14 +11,13 @@
 
 import { type Cloud, getCloud } from "../clouds.ts";
 import { InvalidInputError } from "../errors.ts";
+import { isGuid } from "../graph/ids.ts";
 import { type Operation, requiredRoles } from "../auth/required_roles.ts";
 import { checkTenant, checkThumbprint, psQuote } from "./powershell.ts";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Checks an app id is a GUID (nothing else may reach a PowerShell script); returns it. */
 export function checkAppId(appId: string, field = "app-id"): string {
-  if (typeof appId !== "string" || !GUID.test(appId)) {
+  if (typeof appId !== "string" || !isGuid(appId)) {
     throw new InvalidInputError(
       field,
       "the app (client) id must be a GUID like 0b5e8a21-6c4f-4d2e-9a57-3f1c2d8e7b60",

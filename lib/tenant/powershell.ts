@@ -8,8 +8,8 @@
  */
 
 import { InvalidInputError } from "../errors.ts";
+import { isGuid } from "../graph/ids.ts";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const THUMBPRINT = /^[0-9A-F]{40}$/;
 const DOMAIN =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
@@ -17,11 +17,6 @@ const DOMAIN =
 const SINGLE_QUOTES = /['\u2018\u2019\u201a\u201b]/g;
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-/** Whether a string is a GUID (any case). */
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 /**
  * Checks a certificate thumbprint (SHA-1, 40 hex digits; spaces and colons as the Windows
@@ -47,7 +42,7 @@ export function checkThumbprint(value: string, field = "certificate-thumbprint")
  * @throws {InvalidInputError} naming `field` for anything else.
  */
 export function checkTenant(value: string, field = "tenant"): string {
-  if (!GUID.test(value) && !DOMAIN.test(value)) {
+  if (!isGuid(value) && !DOMAIN.test(value)) {
     throw new InvalidInputError(
       field,
       "give the tenant id (a GUID) or its domain, e.g. contoso.onmicrosoft.com",
