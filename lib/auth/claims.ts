@@ -38,6 +38,10 @@ export interface AccessTokenClaims {
   appidacr: string | undefined;
   /** Token version (`1.0` for Graph). */
   ver: string | undefined;
+  /** Delegated scopes: present only in user tokens, which the participants API refuses. */
+  scp: string | undefined;
+  /** Whether the token has a `roles` claim at all (absent when no permission is consented). */
+  rolesClaimPresent: boolean;
   /** The app's display name, when Entra includes it. */
   appDisplayName: string | undefined;
 }
@@ -83,6 +87,8 @@ export function decodeAccessToken(token: string, field = "access token"): Access
     appidacr: str(c.appidacr) ?? str(c.azpacr),
     ver: str(c.ver),
     appDisplayName: str(c.app_displayname),
+    scp: str(c.scp),
+    rolesClaimPresent: Array.isArray(c.roles),
   };
 }
 

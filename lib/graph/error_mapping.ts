@@ -9,7 +9,7 @@
  * @module
  */
 
-import { decodeJwt } from "npm:jose@^6.2";
+import { decodeAccessToken } from "../auth/claims.ts";
 import { type ErrorCode, GraphError } from "../errors.ts";
 import { redact } from "../redact.ts";
 import { grants, type Operation, requiredRoles } from "../auth/required_roles.ts";
@@ -82,14 +82,12 @@ export function readEnvelope(text: string): Envelope {
 function tokenFacts(token: string | undefined): { roles?: string[]; appId?: string; tid?: string } {
   if (!token) return {};
   try {
-    const claims = decodeJwt(token);
-    const out: { roles?: string[]; appId?: string; tid?: string } = {};
-    if (Array.isArray(claims.roles)) out.roles = claims.roles.map(String);
-    else out.roles = [];
-    const app = claims.appid ?? claims.azp;
-    if (typeof app === "string") out.appId = app;
-    if (typeof claims.tid === "string") out.tid = claims.tid;
-    return out;
+    const claims = decodeAccessToken(token);
+    return {
+      roles: claims.roles,
+      ...(claims.appid ? { appId: claims.appid } : {}),
+      ...(claims.tid ? { tid: claims.tid } : {}),
+    };
   } catch {
     return {};
   }

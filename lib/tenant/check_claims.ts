@@ -14,7 +14,7 @@ import { type Finding, finding } from "./doctor_check.ts";
 import { checkTenant } from "./powershell.ts";
 import { isGuid } from "../graph/ids.ts";
 import { permissionRemediation } from "./policy_command.ts";
-import type { TokenClaims } from "./token_claims.ts";
+import type { AccessTokenClaims as TokenClaims } from "../auth/claims.ts";
 
 /** The tenant for an admin-consent URL: the one given when it is well-formed. */
 export function consentTenant(tenantId: string | undefined): string {
@@ -36,8 +36,8 @@ export function tenantCheck(claims: TokenClaims, tenantId: string, clientId: str
   if (isGuid(tenantId) && claims.tid?.toLowerCase() !== tenantId.toLowerCase()) {
     problems.push(`the token is for tenant ${claims.tid ?? "(none)"}, not ${tenantId}`);
   }
-  if (claims.appId?.toLowerCase() !== clientId.toLowerCase()) {
-    problems.push(`the token is for app ${claims.appId ?? "(none)"}, not ${clientId}`);
+  if (claims.appid?.toLowerCase() !== clientId.toLowerCase()) {
+    problems.push(`the token is for app ${claims.appid ?? "(none)"}, not ${clientId}`);
   }
   if (problems.length > 0) {
     return finding("token.tenant", title, "fail", problems.join("; "), {
@@ -50,7 +50,7 @@ export function tenantCheck(claims: TokenClaims, tenantId: string, clientId: str
     "token.tenant",
     title,
     "pass",
-    `tenant ${claims.tid}${given}, app ${claims.appId}`,
+    `tenant ${claims.tid}${given}, app ${claims.appid}`,
   );
 }
 
@@ -62,7 +62,7 @@ export function cloudOfAudience(aud: string): Cloud | undefined {
 }
 
 /** The token is for this cloud's Graph (`aud`). */
-export function audienceCheck(claims: TokenClaims, cloud: Cloud): Finding {
+export function audienceCheck(claims: Pick<TokenClaims, "aud">, cloud: Cloud): Finding {
   const title = "Token audience (cloud)";
   const aud = claims.aud ?? "";
   if (aud === GRAPH_RESOURCE_ID) {
@@ -138,12 +138,12 @@ export function roleChecks(
     const roles = requiredRoles(operation);
     if (grants(claims.roles, operation)) {
       const have = roles.filter((r) =>
-        claims.roles?.some((c) => c.toLowerCase() === r.toLowerCase())
+        claims.roles.some((c) => c.toLowerCase() === r.toLowerCase())
       );
       return finding(`roles.${operation}`, title, "pass", `granted by ${have.join(", ")}`);
     }
     const status = required.has(operation) ? "fail" : "warn";
-    const present = claims.roles === undefined
+    const present = !claims.rolesClaimPresent
       ? "the token has no roles claim: no application permission is consented"
       : `the token's roles (${claims.roles.join(", ") || "none"}) lack it`;
     return finding(`roles.${operation}`, title, status, `needs ${roles.join(" or ")}; ${present}`, {

@@ -40,7 +40,7 @@ import { policyCheck } from "./check_policy.ts";
 import { probeCheck } from "./check_probe.ts";
 import type { DoctorReport, Finding } from "./doctor_check.ts";
 import { finding } from "./doctor_check.ts";
-import { readTokenClaims, type TokenClaims } from "./token_claims.ts";
+import { type AccessTokenClaims as TokenClaims, decodeAccessToken } from "../auth/claims.ts";
 
 /** Options for {@link diagnose}: the credential options of `connect()`, and what to check. */
 export interface DiagnoseOptions extends CredentialOptions {
@@ -180,7 +180,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
   } else {
     try {
       const token = await resolved.credential.getToken();
-      claims = readTokenClaims(token.token);
+      claims = readClaims(token.token);
       if (!claims) {
         findings.push(
           finding(
@@ -264,4 +264,13 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
     exitCode: firstFail ? firstFail.exitCode ?? EXIT_CODES.other : EXIT_CODES.ok,
     checks: findings.map((f) => f.check),
   };
+}
+
+/** The token's claims, or undefined when it is not a JWT (doctor then says so). */
+function readClaims(token: string): TokenClaims | undefined {
+  try {
+    return decodeAccessToken(token);
+  } catch {
+    return undefined;
+  }
 }
