@@ -3,7 +3,6 @@
  * the official client; then graphcall under the emulator's rate limit R against the floor N/R.
  */
 
-import type { Emulator } from "../../lib/emulator/mod.ts";
 import { connect } from "../../mod.ts";
 import { runChildChecked } from "../lib/child.ts";
 import { type BenchContext, childEnv, denoScript, nodeScript, sampleOf } from "../lib/context.ts";
@@ -13,13 +12,6 @@ import { profileChild, profileLine } from "../lib/profile.ts";
 import { rowOf } from "../lib/rows.ts";
 import { ratiosTo } from "../lib/stats.ts";
 import type { Goal, Section } from "../lib/types.ts";
-
-type Throttle = { requestsPerSecond: number } | null;
-
-/** Sets the emulator's throttle (requests per second per app and tenant, or none). */
-function setThrottle(emulator: Emulator, throttle: Throttle): void {
-  emulator.setThrottle(throttle === null ? null : throttle.requestsPerSecond);
-}
 
 /**
  * Whether the emulator enforces its throttle: with 5 requests per second allowed, 20 requests
@@ -35,7 +27,7 @@ async function throttleEnforced(ctx: BenchContext): Promise<boolean> {
     graphUrl: ctx.emulator.graphUrl,
   });
   const { token } = await client.credential.getToken();
-  setThrottle(ctx.emulator, { requestsPerSecond: 5 });
+  ctx.emulator.setThrottle(5);
   try {
     const statuses = await Promise.all(Array.from({ length: 20 }, async () => {
       const r = await fetch(
@@ -47,14 +39,13 @@ async function throttleEnforced(ctx: BenchContext): Promise<boolean> {
     }));
     return statuses.includes(429);
   } finally {
-    setThrottle(ctx.emulator, null);
+    ctx.emulator.setThrottle(null);
   }
 }
 
 /** Runs the bulk benchmarks. */
 export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; goal: Goal }> {
   const c = ctx.config;
-  let graphcallMode = "";
 
   async function bulkRun(who: "graphcall" | "official", participants: number): Promise<Sample> {
     const seeded = seedCalls(ctx.emulator, c.bulkCalls, participants);
@@ -68,11 +59,7 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
       return left === 0 ? undefined : `${left} participants still in their calls`;
     });
     if (who === "graphcall") {
-      const out = JSON.parse(run.stdout.trim().split("\n").pop()!) as {
-        mode: string;
-        workMs: number;
-      };
-      graphcallMode = out.mode;
+      const out = JSON.parse(run.stdout.trim().split("\n").pop()!) as { workMs: number };
       return sampleOf(run, out.workMs);
     }
     return sampleOf(run);
@@ -84,19 +71,14 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
     { id: "official", run: () => bulkRun("official", c.bulkParticipants) },
   ], { log: ctx.log });
   const anchor = { label: "official", samples: samples.get("official")! };
-  const viaLabel = graphcallMode === "removeMany"
-    ? `graphcall removeMany (concurrency ${c.bulkConcurrency})`
-    : `graphcall fallback loop of call.remove (concurrency ${c.bulkConcurrency})`;
+  const viaLabel = `graphcall removeMany (concurrency ${c.bulkConcurrency})`;
   const rows = [
     rowOf(
       "bulk.official",
       "Node.js: sequential loop with the Graph client (anchor)",
       anchor.samples,
     ),
-    rowOf("bulk.graphcall", viaLabel, samples.get("graphcall")!, {
-      anchor,
-      ...(graphcallMode === "removeMany" ? {} : { status: "fallback loop: removeMany missing" }),
-    }),
+    rowOf("bulk.graphcall", viaLabel, samples.get("graphcall")!, { anchor }),
   ];
 
   const floorMs = (c.rateLimitedParticipants / c.rateLimit) * 1000;
@@ -105,7 +87,7 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
   let goal: Goal;
   if (await throttleEnforced(ctx)) {
     ctx.log(`  under a rate limit of ${c.rateLimit}/s (floor ${(floorMs / 1000).toFixed(1)} s)`);
-    setThrottle(ctx.emulator, { requestsPerSecond: c.rateLimit });
+    ctx.emulator.setThrottle(c.rateLimit);
     let limited: Map<string, Sample[]> | undefined;
     let failure = "";
     try {
@@ -117,16 +99,12 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
       failure = String(e instanceof Error ? e.message : e).split("\n").slice(0, 3).join(" ");
       ctx.log(`  rate-limited run failed: ${failure}`);
     } finally {
-      setThrottle(ctx.emulator, null);
+      ctx.emulator.setThrottle(null);
     }
     // Against the floor, the removal work alone counts: process start-up is not rate-limited.
     const s = (limited?.get("graphcall") ?? []).map((x) => ({ ...x, ms: x.value ?? x.ms }));
     const row = rowOf("bulk.rate_limited", limitedLabel, s, {
-      ...(failure
-        ? { status: `failed: ${failure}` }
-        : graphcallMode === "removeMany"
-        ? {}
-        : { status: "fallback loop: removeMany missing" }),
+      ...(failure ? { status: `failed: ${failure}` } : {}),
     });
     const ratio = ratiosTo(s.map((x) => x.ms), floorMs);
     if (ratio) {
@@ -143,7 +121,7 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
       met: (ratio?.median ?? Infinity) <= 1.15,
     };
     if (!goal.met && !failure && c.profileMisses) {
-      setThrottle(ctx.emulator, { requestsPerSecond: c.rateLimit });
+      ctx.emulator.setThrottle(c.rateLimit);
       try {
         const seeded = seedCalls(ctx.emulator, c.bulkCalls, c.rateLimitedParticipants);
         const work = await writeWork(ctx.dir, "work-profile", seeded);
@@ -156,7 +134,7 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
         );
         goal.note = `${profileLine(p)}. (Idle time waiting for Retry-After shows as "(idle)".)`;
       } finally {
-        setThrottle(ctx.emulator, null);
+        ctx.emulator.setThrottle(null);
       }
     }
   } else {
@@ -182,8 +160,7 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
       rows,
       notes: [
         "Time is the whole process, start to exit; the bench checks every participant is gone.",
-        "graphcall uses `call(id).removeMany(ids, { concurrency })` when the library has it, " +
-        "else a bounded-concurrency loop of `call.remove` (status column says which).",
+        "graphcall uses `call(id).removeMany(ids, { concurrency })` for each call.",
         "The rate-limited row is timed inside the process, from the first removal to the last " +
         "(token request included, process start-up excluded), against the floor N/R; the " +
         "throttle is probed first (20 requests at 5/s must meet a 429), else the row says " +

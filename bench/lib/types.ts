@@ -20,7 +20,7 @@ export interface Row {
   anchor?: string;
   /** Ratio to the anchor, from paired repetitions (or to a computed floor). */
   ratio?: Summary;
-  /** E.g. "fallback loop", "not measured: emulator throttle missing". */
+  /** E.g. "failed: ...", "not measured: emulator throttle missing". */
   status?: string;
 }
 
