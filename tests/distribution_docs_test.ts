@@ -64,11 +64,11 @@ Deno.test("each Graph refusal in troubleshooting has the exit code its error cod
 
 Deno.test("the install docs name every binary the compile script builds and its exact env grant", async () => {
   const install = await read("docs/install.md");
-  const outline = await read("docs/README-outline.md");
+  const readme = await read("README.md");
   for (const target of TARGETS) assert.ok(install.includes(`\`${binaryName(target)}\``), target);
   const env = PERMISSION_FLAGS.find((f) => f.startsWith("--allow-env="))!;
   assert.ok(install.includes(`"${env}"`), "docs/install.md deno install line");
-  assert.ok(outline.includes(`"${env}"`), "docs/README-outline.md deno install line");
+  assert.ok(readme.includes(`"${env}"`), "README.md deno install line");
   assert.match(install, /compile check skipped: no denort runtime \(set DENORT_BIN\)/);
 });
 
@@ -90,10 +90,10 @@ Deno.test("every local link in the distribution docs points at a file that exist
       assert.ok(await Deno.stat(path).catch(() => null), `${doc}: ${target}`);
     }
   }
-  // The outline's links are written relative to the repository root, where the README lives.
-  const outline = await read("docs/README-outline.md");
-  for (const [, target] of outline.matchAll(/\]\(([^)#\s]+)\)/g)) {
+  // The README's links are relative to the repository root.
+  const readme = await read("README.md");
+  for (const [, target] of readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
     if (/^[a-z]+:/.test(target!)) continue;
-    assert.ok(await Deno.stat(join(ROOT, target!)).catch(() => null), `outline: ${target}`);
+    assert.ok(await Deno.stat(join(ROOT, target!)).catch(() => null), `README: ${target}`);
   }
 });
