@@ -3,6 +3,8 @@
  * (VmHWM in /proc/PID/status, of the process and its descendants) while it runs.
  */
 
+import { childEnv } from "../../tests/support/child_env.ts";
+
 /** What to run. */
 export interface ChildSpec {
   /** Executable (a path or a name on PATH). */
@@ -73,13 +75,14 @@ function treePeakKiB(root: number): number | undefined {
   return peak;
 }
 
-/** The basic environment a child needs to find its tools and caches; no proxies, no secrets. */
+/**
+ * The environment a child needs to find its tools and caches and to reach the package registry
+ * (TLS trust, proxies with loopback excluded); no secrets.
+ */
 export function baseEnv(): Record<string, string> {
-  const out: Record<string, string> = { NO_COLOR: "1" };
-  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "LANG"]) {
-    const v = Deno.env.get(name);
-    if (v) out[name] = v;
-  }
+  const out: Record<string, string> = { NO_COLOR: "1", ...childEnv() };
+  const lang = Deno.env.get("LANG");
+  if (lang) out.LANG = lang;
   return out;
 }
 

@@ -1,5 +1,7 @@
 /** Spawns the real CLI (`deno run cli.ts`) and collects stdout, stderr and the exit code. */
 
+import { childEnv } from "./child_env.ts";
+
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 
 /** What a CLI run produced. */
@@ -43,12 +45,7 @@ export async function runCli(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-/** The few variables a child Deno needs to find its cache; nothing of the caller's credentials. */
+/** What a child Deno keeps of this environment (see child_env.ts); none of the caller's credentials. */
 export function inherited(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of ["PATH", "HOME", "DENO_DIR", "TMPDIR", "SYSTEMROOT", "USERPROFILE"]) {
-    const v = Deno.env.get(name);
-    if (v) out[name] = v;
-  }
-  return out;
+  return childEnv();
 }
