@@ -1,21 +1,26 @@
 /**
  * graphcall: remove and invite participants of Microsoft Teams calls through Microsoft Graph,
- * with app-only tokens (certificate, secret or federated), tenant-setup guidance, and a local
- * emulator of Entra ID and Graph to test against.
+ * with app-only tokens (certificate, secret or federated) and tenant-setup guidance.
  *
  * Import it by URL; every dependency is a full `npm:` specifier, so no import map is needed.
+ * `connect()` with no arguments reads the same environment as the `graphcall` CLI: `AZURE_*`
+ * (Azure Identity's names) and `GRAPHCALL_EMULATOR_URL` to point at a local emulator. The
+ * emulator itself is a separate entry point, `lib/emulator/mod.ts`, so importing this module
+ * loads no emulator, no certificate-creation library and no PFX parser until one is used.
  *
- * @example Remove a participant from a call
+ * @example Remove a participant from a call, credentials from the environment
  * ```ts ignore
  * import { connect } from "https://raw.githubusercontent.com/OWNER/graphcall/v0.1.0/mod.ts";
  *
- * const graph = await connect({
- *   tenantId: "contoso.onmicrosoft.com",
- *   clientId: "0b5e8a21-6c4f-4d2e-9a57-3f1c2d8e7b60",
- *   certificate: { path: "app.pem" },
- * });
- * await graph.call("112f7296-5fa4-42ca-bae8-6a692b15d4b8")
- *   .remove("a7ebfb2d-871e-419c-87af-27290b22e8db");
+ * // AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_CERTIFICATE_PATH (or AZURE_CLIENT_SECRET);
+ * // GRAPHCALL_EMULATOR_URL=http://127.0.0.1:8080 to try it on `graphcall emulator`.
+ * const graph = await connect();
+ * const call = graph.call(Deno.env.get("CALL_ID")!);
+ * for await (const p of call.participants()) {
+ *   console.log(p.id, p.info?.identity?.user?.displayName ?? "");
+ * }
+ * const removed = await call.remove(Deno.env.get("PARTICIPANT_ID")!);
+ * console.log(JSON.stringify({ status: removed.status, participantId: removed.participantId }));
  * ```
  *
  * @module
@@ -23,25 +28,25 @@
 
 export { connect } from "./lib/graph/connect.ts";
 export type { ConnectOptions, GraphClient } from "./lib/graph/connect.ts";
-export type { CredentialOptions, EnvSource } from "./lib/auth/resolve_credential.ts";
+export type {
+  CredentialOptions,
+  EnvSource,
+  FederatedSource,
+} from "./lib/auth/resolve_credential.ts";
 export type { AccessToken, GetTokenOptions, TokenCredential } from "./lib/auth/credential.ts";
 export type { AssertionAlgorithm } from "./lib/auth/client_assertion.ts";
-export { GraphHttp } from "./lib/graph/graph_http.ts";
-export { realSleep } from "./lib/sleep.ts";
-export type { Sleep } from "./lib/sleep.ts";
+export type { TokenCache, TokenCacheKey, TokenCacheOptions } from "./lib/auth/token_cache.ts";
 export type {
   DryRunRequest,
   DryRunResult,
-  GraphHttpOptions,
-  GraphRequest,
-  GraphResponse,
   GraphTraceEvent,
-  ParticipantOperation,
   PipelineOptions,
   ResponseMeta,
 } from "./lib/graph/graph_http.ts";
-export { CallHandle } from "./lib/graph/call.ts";
+export type { Sleep } from "./lib/sleep.ts";
+
 export type {
+  CallHandle,
   GetOptions,
   GetParticipantResult,
   ListOptions,
@@ -52,9 +57,6 @@ export type {
   RemoveAllExceptResult,
 } from "./lib/graph/call.ts";
 export type { RemoveOptions, RemoveResult } from "./lib/graph/remove.ts";
-export { application, checkE164, guest, phone, user } from "./lib/graph/identities.ts";
-export type { Identity, IdentitySet } from "./lib/graph/identities.ts";
-export { checkInviteBody, MAX_CLIENT_CONTEXT } from "./lib/graph/invite.ts";
 export type {
   InvitationParticipantInfo,
   InviteBody,
@@ -64,7 +66,6 @@ export type {
   ResultInfo,
 } from "./lib/graph/invite.ts";
 export type { WaitForInviteOptions, WaitForInviteResult } from "./lib/graph/wait_for_invite.ts";
-export { removeMany } from "./lib/graph/bulk_remove.ts";
 export type {
   BulkDryRunResult,
   BulkItemResult,
@@ -72,13 +73,16 @@ export type {
   BulkRemoveOptions,
   BulkRemoveResult,
   RemovalItem,
-} from "./lib/graph/bulk_remove.ts";
-export { errorCodeForStatus, toGraphError } from "./lib/graph/error_mapping.ts";
-export type { FailedExchange } from "./lib/graph/error_mapping.ts";
-export { parseRetryAfter } from "./lib/retry_after.ts";
-export { checkId } from "./lib/graph/ids.ts";
-export { CLOUD_NAMES, CLOUDS, getCloud } from "./lib/clouds.ts";
-export type { Cloud, CloudName } from "./lib/clouds.ts";
+} from "./lib/graph/bulk_result.ts";
+
+export { application, guest, phone, user } from "./lib/graph/identities.ts";
+export type { Identity, IdentitySet } from "./lib/graph/identities.ts";
+
+export { grantedOperations, OPERATION_CATALOGUE, requiredRoles } from "./lib/graph/operations.ts";
+export type { OperationName, OperationSpec } from "./lib/graph/operations.ts";
+export { decodeAccessToken } from "./lib/auth/claims.ts";
+export type { AccessTokenClaims } from "./lib/auth/claims.ts";
+
 export {
   AuthError,
   EXIT_CODE_TABLE,
@@ -90,42 +94,17 @@ export {
   MissingCredentialError,
 } from "./lib/errors.ts";
 export type { ErrorCode, GraphcallErrorOptions, HttpErrorDetails } from "./lib/errors.ts";
+
+export { CLOUD_NAMES, CLOUDS, getCloud } from "./lib/clouds.ts";
+export type { Cloud, CloudName } from "./lib/clouds.ts";
+
 export { createCertificate } from "./lib/auth/create_certificate.ts";
 export type {
   CreateCertificateOptions,
   CreatedCertificate,
 } from "./lib/auth/create_certificate.ts";
-export { startEmulator } from "./lib/emulator/mod.ts";
-export type {
-  Emulator,
-  EmulatorOptions,
-  EmulatorStateSpec,
-  GithubOidcSettings,
-  LoggedRequest,
-} from "./lib/emulator/mod.ts";
-export type {
-  EmulatorSettingsSpec,
-  GithubSpec,
-  PolicyDenialSpec,
-  TlsOption,
-} from "./lib/emulator/mod.ts";
-export type {
-  AppSpec,
-  CallSpec,
-  CertificateSpec,
-  EmulatedCall,
-  EmulatedParticipant,
-  EmulatedTenant,
-  EmulatorState,
-  FaultSpec,
-  FederatedCredentialSpec,
-  ParticipantSpec,
-  SecretSpec,
-  TenantSpec,
-  UserSpec,
-} from "./lib/emulator/state.ts";
-export { VERSION } from "./lib/version.ts";
-export { TEAMS_MODULE_MINIMUM, tenantSetupScript } from "./lib/tenant/setup_script.ts";
+
+export { tenantSetupScript } from "./lib/tenant/setup_script.ts";
 export type {
   OperationPermission,
   TenantSetupOptions,
@@ -136,11 +115,13 @@ export { diagnose } from "./lib/tenant/doctor.ts";
 export type { DiagnoseOptions } from "./lib/tenant/doctor.ts";
 export type { CheckStatus, DoctorCheck, DoctorReport } from "./lib/tenant/doctor_check.ts";
 export type { ClockSkewLimits } from "./lib/tenant/check_clock.ts";
-export { defaultTokenCache, TokenCache } from "./lib/auth/token_cache.ts";
-export type { TokenCacheKey, TokenCacheOptions } from "./lib/auth/token_cache.ts";
-export type { CredentialKind, FederatedSource } from "./lib/auth/resolve_credential.ts";
-export { decodeAccessToken, grantedOperations, missingRoleWarning } from "./lib/auth/claims.ts";
-export type { AccessTokenClaims } from "./lib/auth/claims.ts";
-export type { Operation } from "./lib/auth/required_roles.ts";
+
+/**
+ * Subscribes to every secret graphcall obtains (tokens, assertions, secrets), as it obtains it:
+ * for a script that must mask secrets in its own logs (GitHub Actions' `::add-mask::`) before
+ * anything could print them. Returns the unsubscribe function.
+ */
 export { onSecretRegistered } from "./lib/redact.ts";
 export type { SecretListener } from "./lib/redact.ts";
+
+export { VERSION } from "./lib/version.ts";

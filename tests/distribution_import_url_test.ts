@@ -44,7 +44,8 @@ async function trackedFiles(): Promise<Set<string>> {
 }
 
 const SCRIPT = (base: string) => `
-import { connect, createCertificate, startEmulator } from "${base}/mod.ts";
+import { connect, createCertificate } from "${base}/mod.ts";
+import { startEmulator } from "${base}/lib/emulator/mod.ts";
 
 const tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const clientId = "0b5e8a21-6c4f-4d2e-9a57-3f1c2d8e7b60";

@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { exitCodeFor, GraphcallError } from "../lib/errors.ts";
 import type { FaultSpec } from "../lib/emulator/state.ts";
 import type { GraphTraceEvent } from "../lib/graph/graph_http.ts";
-import type { BulkItemResult } from "../lib/graph/bulk_remove.ts";
+import type { BulkItemResult } from "../lib/graph/bulk_result.ts";
 import { user } from "../lib/graph/identities.ts";
 import { requestToken } from "../lib/auth/token_request.ts";
 import { startEmulator } from "../lib/emulator/mod.ts";

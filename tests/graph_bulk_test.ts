@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { BulkProgress } from "../lib/graph/bulk_remove.ts";
+import type { BulkProgress } from "../lib/graph/bulk_result.ts";
 import { IDS } from "./support/tenant.ts";
 import { connectTo, emulatorSuite, type SharedEmulator } from "./support/graph_fixtures.ts";
 

@@ -1,7 +1,7 @@
 /**
  * Reading an app-only Graph access token's claims without verifying it (Graph tokens are opaque
- * to clients: their signatures are not meant to be checked by anyone but Graph), and telling
- * which participant operations its roles grant.
+ * to clients: their signatures are not meant to be checked by anyone but Graph). Which operations
+ * its roles allow is the operation catalogue's business (../graph/operations.ts).
  *
  * Facts: ../shared/reference/entra-tokens.md section 5.
  *
@@ -10,7 +10,6 @@
 
 import { decodeJwt } from "npm:jose@^6.2";
 import { InvalidInputError } from "../errors.ts";
-import { grants, type Operation, OPERATIONS, requiredRoles } from "./required_roles.ts";
 
 /** The claims graphcall reads from an access token. */
 export interface AccessTokenClaims {
@@ -90,35 +89,4 @@ export function decodeAccessToken(token: string, field = "access token"): Access
     scp: str(c.scp),
     rolesClaimPresent: Array.isArray(c.roles),
   };
-}
-
-/**
- * The participant operations a token's roles grant, compared case-insensitively against the
- * {@link requiredRoles} table.
- *
- * @example Which operations can this token do?
- * ```ts
- * import { grantedOperations } from "./claims.ts";
- * console.log(grantedOperations(["calls.joingroupcall.all"])); // ["remove", "get", "mute"]
- * ```
- */
-export function grantedOperations(roles: readonly string[]): Operation[] {
-  return OPERATIONS.filter((op) => grants(roles, op));
-}
-
-/**
- * A warning for an operation the token's roles do not grant, or undefined when they do. Used
- * before a call that would fail with 403.
- */
-export function missingRoleWarning(
-  claims: Pick<AccessTokenClaims, "roles" | "appid">,
-  operation: Operation,
-): string | undefined {
-  if (grants(claims.roles, operation)) return undefined;
-  const need = requiredRoles(operation);
-  return `the token has no role that allows "${operation}" (it has ${
-    claims.roles.length ? claims.roles.join(", ") : "no roles at all"
-  }); grant the application permission ${need.join(" or ")} to app ${
-    claims.appid ?? "(unknown)"
-  } and have an admin consent to it`;
 }

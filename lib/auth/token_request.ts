@@ -11,6 +11,7 @@ import { aadstsHint, type HintContext } from "./aadsts_hints.ts";
 import type { AccessToken } from "./credential.ts";
 import { realSleep, type Sleep } from "../sleep.ts";
 import { parseRetryAfter } from "../retry_after.ts";
+import { withRetries } from "../retry.ts";
 
 /** The JWT-bearer client assertion type. */
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -177,20 +178,29 @@ export function authErrorFromResponse(
  * ```
  */
 export async function requestToken(options: TokenRequestOptions): Promise<IssuedToken> {
-  const attempts = Math.max(1, options.maxAttempts ?? 3);
-  const sleep = options.sleep ?? realSleep;
-  for (let attempt = 1;; attempt++) {
-    const outcome = await attemptTokenRequest(options);
-    if ("token" in outcome) return outcome.token;
-    if (!outcome.retry || attempt >= attempts || options.signal?.aborted) throw outcome.error;
-    const delay = outcome.retryAfterMs ?? RETRY_DELAYS_MS[attempt - 1] ?? 5000;
-    try {
-      await sleep(Math.min(delay, MAX_RETRY_AFTER_MS), options.signal);
-    } catch (e) {
-      if (options.signal?.aborted) throw aborted(options.signal, options.tokenEndpoint, e);
-      throw e;
-    }
-  }
+  return await withRetries(
+    async () => {
+      const outcome = await attemptTokenRequest(options);
+      if ("token" in outcome) return { ok: true, value: outcome.token };
+      return {
+        ok: false,
+        error: outcome.error,
+        retryable: outcome.retry === true,
+        retryAfterMs: outcome.retryAfterMs,
+      };
+    },
+    {
+      maxRetries: Math.max(1, options.maxAttempts ?? 3) - 1,
+      now: options.now ?? Date.now,
+      sleep: options.sleep ?? realSleep,
+      signal: options.signal,
+      backoff: (retry) => RETRY_DELAYS_MS[retry] ?? 5000,
+      maxDelayMs: MAX_RETRY_AFTER_MS,
+    },
+    {
+      aborted: (cause) => aborted(options.signal!, options.tokenEndpoint, cause),
+    },
+  );
 }
 
 /** The caller's abort as a typed error: `timeout` for `AbortSignal.timeout()`, else `aborted`. */

@@ -13,7 +13,7 @@
 import type { GraphClient } from "../graph/connect.ts";
 import type { CallHandle, Participant } from "../graph/call.ts";
 import type { GraphTraceEvent } from "../graph/graph_http.ts";
-import type { BulkItemResult } from "../graph/bulk_remove.ts";
+import type { BulkItemResult } from "../graph/bulk_result.ts";
 import { exitCodeFor, GraphcallError } from "../errors.ts";
 import { getCloud } from "../clouds.ts";
 import { redact } from "../redact.ts";
@@ -21,7 +21,7 @@ import { connectOptionsFrom, type GlobalOptions, runtimeOptionsFrom } from "./gl
 import type { Io } from "./io.ts";
 import { errorDocument } from "./render.ts";
 import { type BulkItem, type BulkRunOptions, type BulkRunResult, runBulk } from "./bulk_run.ts";
-import type { Invitation, InvitationResult } from "./invite_many.ts";
+import type { Invitation, InvitationResult } from "../graph/invite_many.ts";
 
 /** Formats one trace event of the HTTP pipeline for `--debug`: one redacted line. */
 export function formatTrace(event: GraphTraceEvent): string {
@@ -186,7 +186,7 @@ export async function bulkInvite(
   },
 ): Promise<BulkRunResult> {
   const { concurrency, clientContext, hidden, headers, ...common } = options;
-  const { inviteMany } = await import("./invite_many.ts");
+  const { inviteMany } = await import("../graph/invite_many.ts");
   return await runBulk({
     ...common,
     command: "participant invite",

@@ -10,15 +10,17 @@
  */
 
 import { GraphcallError } from "../errors.ts";
-import type { GraphHttp } from "./graph_http.ts";
 import { parseRetryAfter } from "../retry_after.ts";
+import {
+  type BulkItemResult,
+  type BulkRemoveOptions,
+  type BulkRemoveResult,
+  type RemovalItem,
+  summarize,
+} from "./bulk_result.ts";
+import type { GraphHttp } from "./graph_http.ts";
+import { operationPath } from "./operations.ts";
 import { backoffMs, isRetryableStatus } from "./retry_policy.ts";
-import type {
-  BulkItemResult,
-  BulkRemoveOptions,
-  BulkRemoveResult,
-  RemovalItem,
-} from "./bulk_remove.ts";
 
 /** Requests per batch, Graph's limit. */
 export const BATCH_SIZE = 20;
@@ -30,15 +32,6 @@ interface BatchAnswer {
     headers?: Record<string, string>;
     body?: unknown;
   }[];
-}
-
-function counts(items: BulkItemResult[]): BulkRemoveResult {
-  return {
-    items,
-    removed: items.filter((i) => i.outcome === "removed").length,
-    alreadyGone: items.filter((i) => i.outcome === "alreadyGone").length,
-    failed: items.filter((i) => i.outcome === "failed").length,
-  };
 }
 
 /** Removes items in JSON batches of 20; every item is accounted for once, in input order. */
@@ -66,15 +59,16 @@ export async function removeInBatches(
       try {
         answer = await http.send<BatchAnswer>({
           method: "POST",
-          path: "/$batch",
-          idempotent: true,
+          path: operationPath("batch"),
+          operation: "batch",
           body: {
             requests: pending.map((index) => ({
               id: String(index),
               method: "DELETE",
-              url: `/communications/calls/${
-                encodeURIComponent(items[index]!.callId)
-              }/participants/${encodeURIComponent(items[index]!.participantId)}`,
+              url: operationPath("remove", {
+                callId: items[index]!.callId,
+                participantId: items[index]!.participantId,
+              }),
             })),
           },
           ...(options.signal ? { signal: options.signal } : {}),
@@ -102,7 +96,7 @@ export async function removeInBatches(
             outcome: "alreadyGone",
             clientRequestId: answer.clientRequestId,
           });
-        } else if (r && isRetryableStatus(status, "DELETE") && round < http.maxRetries) {
+        } else if (r && isRetryableStatus(status, true) && round < http.maxRetries) {
           retry.push(index);
           wait = Math.max(
             wait,
@@ -112,13 +106,11 @@ export async function removeInBatches(
         } else {
           const error = r
             ? http.errorFor({
-              method: "DELETE",
               status,
               text: r.body === undefined ? "" : JSON.stringify(r.body),
               headers,
               clientRequestId: answer.clientRequestId,
-              operation: "remove",
-            })
+            }, "remove")
             : new GraphcallError("service_error", "the batch answer has no response for this item");
           finish(index, {
             ...item,
@@ -137,5 +129,5 @@ export async function removeInBatches(
     while (next < chunks.length) await runChunk(chunks[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, chunks.length) }, worker));
-  return counts(results as BulkItemResult[]);
+  return summarize(results as BulkItemResult[]);
 }

@@ -1,12 +1,15 @@
 /**
  * One call's participants: remove, invite (from identities or a raw body), wait for an
- * invitation, list, get, mute, remove many, and remove everyone but the app. Every id is checked
- * before anything is sent; every operation takes `dryRun: true` to get the request back unsent.
+ * invitation, list, get, mute, remove many, and remove everyone but the app. Every operation goes
+ * through one path (run_operation.ts: the catalogue's cloud check, checked ids, dry runs, the
+ * ids in the answer); every one takes `dryRun: true` to get the request back unsent.
  *
  * @module
  */
 
 import { GraphcallError } from "../errors.ts";
+import type { BulkDryRunResult, BulkRemoveOptions, BulkRemoveResult } from "./bulk_result.ts";
+import { removeMany } from "./bulk_remove.ts";
 import type { DryRunResult, GraphHttp, ResponseMeta } from "./graph_http.ts";
 import { checkId } from "./ids.ts";
 import type { IdentitySet } from "./identities.ts";
@@ -19,18 +22,14 @@ import {
   type InviteParticipantsOperation,
   type InviteResult,
 } from "./invite.ts";
-import { type RemoveOptions, removeParticipant, type RemoveResult } from "./remove.ts";
+import { listPages } from "./pages.ts";
+import { removeHeaders, type RemoveOptions, type RemoveResult } from "./remove.ts";
+import { isDryRun, type OperationCall, runOperation } from "./run_operation.ts";
 import {
   waitForInvite,
   type WaitForInviteOptions,
   type WaitForInviteResult,
 } from "./wait_for_invite.ts";
-import {
-  type BulkDryRunResult,
-  type BulkRemoveOptions,
-  type BulkRemoveResult,
-  removeMany,
-} from "./bulk_remove.ts";
 
 /** A participant as Graph returns it (unknown keys are kept). */
 export interface Participant {
@@ -118,13 +117,16 @@ export class CallHandle {
   /** The call id. */
   readonly id: string;
   readonly #http: GraphHttp;
-  readonly #path: string;
 
   /** Creates the handle; the id is checked here. */
   constructor(http: GraphHttp, callId: string) {
     this.id = checkId(callId, "callId");
     this.#http = http;
-    this.#path = `/communications/calls/${encodeURIComponent(this.id)}`;
+  }
+
+  /** The one path: every operation of this call runs through it. */
+  #run<T>(call: Omit<OperationCall, "params"> & { params?: Record<string, string> }) {
+    return runOperation<T>(this.#http, { ...call, params: { callId: this.id, ...call.params } });
   }
 
   /**
@@ -140,8 +142,27 @@ export class CallHandle {
   remove(participantId: string, options: RemoveOptions & { dryRun: true }): Promise<DryRunResult>;
   /** Removes a participant; resolves with the result. */
   remove(participantId: string, options?: RemoveOptions): Promise<RemoveResult>;
-  remove(participantId: string, options: RemoveOptions = {}): Promise<RemoveResult | DryRunResult> {
-    return removeParticipant(this.#http, this.id, participantId, options);
+  async remove(
+    participantId: string,
+    options: RemoveOptions = {},
+  ): Promise<RemoveResult | DryRunResult> {
+    const r = await this.#run({
+      name: "remove",
+      params: { participantId },
+      headers: removeHeaders(options),
+      ...common(options),
+    });
+    if (isDryRun(r)) return r;
+    return {
+      callId: this.id,
+      participantId,
+      status: r.response.status,
+      alreadyRemoved: r.response.alreadyDone,
+      attempts: r.response.attempts,
+      requestId: r.requestId,
+      clientRequestId: r.clientRequestId,
+      date: r.date,
+    };
   }
 
   /**
@@ -165,8 +186,7 @@ export class CallHandle {
     identities: IdentitySet[],
     options: InviteOptions = {},
   ): Promise<InviteResult | DryRunResult> {
-    const body = buildInviteBody(identities, options);
-    return await this.#sendInvite(body, options);
+    return await this.#invite(buildInviteBody(identities, options), options);
   }
 
   /** Invites with a raw body (e.g. PowerShell's `-BodyParameter`), checked before sending. */
@@ -177,26 +197,18 @@ export class CallHandle {
     body: unknown,
     options: InviteOptions = {},
   ): Promise<InviteResult | DryRunResult> {
-    return await this.#sendInvite(checkInviteBody(body, this.#http.version), options);
+    return await this.#invite(checkInviteBody(body, this.#http.version), options);
   }
 
-  async #sendInvite(
-    body: InviteBody,
-    options: InviteOptions,
-  ): Promise<InviteResult | DryRunResult> {
-    const request = {
-      method: "POST" as const,
-      path: `${this.#path}/participants/invite`,
+  async #invite(body: InviteBody, options: InviteOptions): Promise<InviteResult | DryRunResult> {
+    const r = await this.#run<InviteParticipantsOperation>({
+      name: "invite",
       body,
-      operation: "invite" as const,
       ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
-    if (options.dryRun) return this.#http.describe(request);
-    const r = await this.#http.send<InviteParticipantsOperation>(request);
-    const location = r.headers.get("location") ?? undefined;
-    const operationId = r.body?.id ?? location?.split("/").pop() ?? "";
-    if (!operationId) {
+      ...common(options),
+    });
+    if (isDryRun(r)) return r;
+    if (!r.id) {
       throw new GraphcallError(
         "service_error",
         "Graph accepted the invitation but named no operation",
@@ -204,9 +216,9 @@ export class CallHandle {
     }
     return {
       callId: this.id,
-      operationId,
-      location,
-      operation: r.body,
+      operationId: r.id,
+      location: r.location,
+      operation: r.response.body,
       participants: body.participants.map((p) => ({
         participantId: p.participantId,
         identity: p.identity,
@@ -233,35 +245,19 @@ export class CallHandle {
     if (options.top !== undefined && !(Number.isInteger(options.top) && options.top > 0)) {
       throw new GraphcallError("invalid_input", "top: must be a positive whole number");
     }
-    let path: string | undefined = `${this.#path}/participants`;
-    let query: Record<string, string | number | undefined> | undefined = {
-      $top: options.top,
-      $filter: options.filter,
-      $select: options.select?.join(","),
-    };
-    while (path) {
-      const response: { body: { value?: Participant[]; "@odata.nextLink"?: string } } = await this
-        .#http.send({
-          method: "GET",
-          path,
-          ...(query ? { query } : {}),
-          operation: "list",
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-      for (const p of response.body?.value ?? []) yield p;
-      const next = response.body?.["@odata.nextLink"];
-      path = next ? this.#http.relativePath(next) : undefined;
-      query = undefined;
-    }
+    yield* listPages<Participant>(this.#http, {
+      name: "list",
+      params: { callId: this.id },
+      query: listQuery(options),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   /** The request `participants()` sends first, for a dry run. */
-  describeList(options: Omit<ListOptions, "signal"> = {}): DryRunResult {
-    return this.#http.describe({
-      method: "GET",
-      path: `${this.#path}/participants`,
-      query: { $top: options.top, $filter: options.filter, $select: options.select?.join(",") },
-    });
+  describeList(options: Omit<ListOptions, "signal"> = {}): Promise<DryRunResult> {
+    return this.#run({ name: "list", query: listQuery(options), dryRun: true }) as Promise<
+      DryRunResult
+    >;
   }
 
   /** Gets one participant. */
@@ -272,18 +268,15 @@ export class CallHandle {
     participantId: string,
     options: GetOptions = {},
   ): Promise<GetParticipantResult | DryRunResult> {
-    const pid = checkId(participantId, "participantId");
-    const request = {
-      method: "GET" as const,
-      path: `${this.#path}/participants/${encodeURIComponent(pid)}`,
+    const r = await this.#run<Participant>({
+      name: "get",
+      params: { participantId },
       query: { $select: options.select?.join(",") },
-      operation: "get" as const,
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
-    if (options.dryRun) return this.#http.describe(request);
-    const r = await this.#http.send<Participant>(request);
+      ...common(options),
+    });
+    if (isDryRun(r)) return r;
     return {
-      participant: r.body,
+      participant: r.response.body,
       requestId: r.requestId,
       clientRequestId: r.clientRequestId,
       date: r.date,
@@ -297,19 +290,17 @@ export class CallHandle {
   async mute(participantId: string, options: MuteOptions = {}): Promise<MuteResult | DryRunResult> {
     const pid = checkId(participantId, "participantId");
     const clientContext = checkClientContext(options.clientContext);
-    const request = {
-      method: "POST" as const,
-      path: `${this.#path}/participants/${encodeURIComponent(pid)}/mute`,
+    const r = await this.#run<MuteResult["operation"]>({
+      name: "mute",
+      params: { participantId: pid },
       body: clientContext !== undefined ? { clientContext } : {},
-      operation: "mute" as const,
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
-    if (options.dryRun) return this.#http.describe(request);
-    const r = await this.#http.send<MuteResult["operation"]>(request);
+      ...common(options),
+    });
+    if (isDryRun(r)) return r;
     return {
       callId: this.id,
       participantId: pid,
-      operation: r.body,
+      operation: r.response.body,
       requestId: r.requestId,
       clientRequestId: r.clientRequestId,
       date: r.date,
@@ -332,6 +323,7 @@ export class CallHandle {
     }
     return await removeMany(
       this.#http,
+      () => this,
       participantIds.map((participantId) => ({ callId: this.id, participantId })),
       options,
     );
@@ -357,7 +349,7 @@ export class CallHandle {
   ): Promise<RemoveAllExceptResult | DryRunResult> {
     const keepIds = new Set((options.keep ?? []).map((id, i) => checkId(id, `keep[${i}]`)));
     const keepApp = (options.keepAppId ?? this.#http.clientId)?.toLowerCase();
-    if (options.dryRun) return this.describeList();
+    if (options.dryRun) return await this.describeList();
     const kept: string[] = [];
     const remove: string[] = [];
     const listOptions = options.signal ? { signal: options.signal } : {};
@@ -370,4 +362,20 @@ export class CallHandle {
     const result = await this.removeMany(remove, bulk);
     return { ...result, kept };
   }
+}
+
+/** The signal and dry-run flag of an operation's options. */
+function common(options: { signal?: AbortSignal; dryRun?: boolean }) {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+}
+
+function listQuery(options: Omit<ListOptions, "signal">) {
+  return {
+    $top: options.top,
+    $filter: options.filter,
+    $select: options.select?.join(","),
+  };
 }

@@ -10,15 +10,15 @@
 import { type CredentialOptions, resolveCredential } from "../auth/resolve_credential.ts";
 import type { TokenCredential } from "../auth/credential.ts";
 import type { Cloud } from "../clouds.ts";
+import type {
+  BulkDryRunResult,
+  BulkRemoveOptions,
+  BulkRemoveResult,
+  RemovalItem,
+} from "./bulk_result.ts";
+import { removeMany } from "./bulk_remove.ts";
 import { CallHandle } from "./call.ts";
 import { GraphHttp, type PipelineOptions } from "./graph_http.ts";
-import {
-  type BulkDryRunResult,
-  type BulkRemoveOptions,
-  type BulkRemoveResult,
-  type RemovalItem,
-  removeMany,
-} from "./bulk_remove.ts";
 
 /** Options for {@link connect}: the credential, and the pipeline's. */
 export interface ConnectOptions extends CredentialOptions, PipelineOptions {}
@@ -35,8 +35,6 @@ export interface GraphClient {
   readonly credentialDescription: string;
   /** The credential (cached, single-flight). */
   readonly credential: TokenCredential;
-  /** The HTTP pipeline. */
-  readonly http: GraphHttp;
   /** A handle on one call; the id is checked here. */
   call(callId: string): CallHandle;
   /** Removes many participants, across calls, with bounded concurrency. */
@@ -121,12 +119,12 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
     clientId: resolved.clientId,
     credentialDescription: resolved.description,
     credential: resolved.credential,
-    http,
     call: (callId: string) => new CallHandle(http, callId),
     removeMany:
-      ((items: RemovalItem[], o?: BulkRemoveOptions) => removeMany(http, items, o)) as GraphClient[
-        "removeMany"
-      ],
+      ((items: RemovalItem[], o?: BulkRemoveOptions) =>
+        removeMany(http, (callId) => new CallHandle(http, callId), items, o)) as GraphClient[
+          "removeMany"
+        ],
   };
 }
 

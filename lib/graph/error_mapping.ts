@@ -1,10 +1,11 @@
 /**
  * Graph's answers turned into typed errors with a stable code: the envelope read tolerantly
- * (an HTML page or broken JSON still gives status and ids), and a 403 told apart: a removal
- * refused while the token's roles DO grant removal is the tenant policy (`policy_denied`, with the
- * exact `Set-CsApplicationMeetingConfiguration` fix); anything else is `permission_missing`,
- * naming the roles and the admin-consent URL. The token is decoded, never verified, and never
- * copied into the error.
+ * (an HTML page or broken JSON still gives status and ids), and a 403 told apart by the
+ * operation the request was (from the catalogue, never guessed from the HTTP method): an
+ * operation under the tenant policy refused while the token's roles DO grant it is the policy
+ * (`policy_denied`, with the exact `Set-CsApplicationMeetingConfiguration` fix); anything else is
+ * `permission_missing`, naming the operation's roles and the admin-consent URL. The token is
+ * decoded, never verified, and never copied into the error.
  *
  * @module
  */
@@ -12,9 +13,8 @@
 import { decodeAccessToken } from "../auth/claims.ts";
 import { type ErrorCode, GraphError } from "../errors.ts";
 import { redact } from "../redact.ts";
-import { grants, type Operation, requiredRoles } from "../auth/required_roles.ts";
-import type { ParticipantOperation } from "./graph_http.ts";
-import { adminConsentUrl, policyRemediation } from "../tenant/policy_command.ts";
+import { adminConsentUrl, policyRemediation } from "../fixes.ts";
+import { grants, OPERATION_CATALOGUE, type OperationName } from "./operations.ts";
 
 /** What the mapping needs to know about one failed exchange. */
 export interface FailedExchange {
@@ -30,8 +30,8 @@ export interface FailedExchange {
   headers: Headers;
   /** The client-request-id sent. */
   clientRequestId: string;
-  /** The participant operation, when known. */
-  operation?: ParticipantOperation;
+  /** The catalogue operation the request was, when known. */
+  operation?: OperationName;
   /** The bearer token sent (decoded for its roles, never printed). */
   token?: string;
   /** The cloud name, for remediation texts. */
@@ -120,19 +120,18 @@ export function toGraphError(x: FailedExchange): GraphError {
     const facts = tokenFacts(x.token);
     const appId = facts.appId ?? x.clientId;
     const cloud = x.cloud ?? "Global";
-    const op: Operation | undefined = x.operation ??
-      (x.method === "DELETE" ? "remove" : undefined);
-    if (op === "remove" && x.method === "DELETE" && grants(facts.roles, "remove")) {
+    const op = x.operation ? OPERATION_CATALOGUE[x.operation] : undefined;
+    if (op?.tenantPolicy && grants(facts.roles, op.name)) {
       code = "policy_denied";
       message = `the tenant's policy does not allow app ${appId ?? "(unknown)"} to remove ` +
         `participants (Graph: ${message})`;
       remediation = appId ? safely(() => policyRemediation(appId, cloud)) : undefined;
-    } else if (op) {
-      const needed = requiredRoles(op);
+    } else if (op && op.roles.length > 0) {
+      const needed = op.roles;
       const consent = appId
         ? safely(() => adminConsentUrl(appId, cloud, facts.tid ?? "organizations"))
         : undefined;
-      message = `the app lacks the permission to ${op} (needs ${needed.join(" or ")}; ` +
+      message = `the app lacks the permission to ${op.name} (needs ${needed.join(" or ")}; ` +
         `Graph: ${message})`;
       remediation = `grant the application permission ${needed[0]} (or ${
         needed.slice(1).join(", ") || "nothing else"

@@ -1,24 +1,34 @@
 /**
- * The HTTP pipeline to Graph: base URL by cloud and version, a bearer token (renewed once after a
- * 401), one GUID `client-request-id` per operation (kept across its retries, and in results and
- * errors), `User-Agent: graphcall/VERSION`, a timeout per attempt and overall, the caller's
- * AbortSignal, retries (retry_policy.ts) honouring `Retry-After`, typed errors
- * (error_mapping.ts), a redacted trace hook, and dry runs that send nothing.
+ * The HTTP pipeline to Graph, as steps:
+ * 1. one exchange (exchange.ts): send, read the answer within a per-attempt budget;
+ * 2. the bearer: a token from the credential on every attempt, renewed once after a 401;
+ * 3. retries with an overall deadline (the shared loop of ../retry.ts, Graph's rules in
+ *    retry_policy.ts), honouring `Retry-After`;
+ * 4. the answer mapped to a result or a typed error (error_mapping.ts, which reads the
+ *    operation from the request, not from its HTTP method).
+ *
+ * Every request carries one GUID `client-request-id` (kept across its retries, and in results and
+ * errors) and `User-Agent: graphcall/VERSION`; a trace hook sees each step with secrets redacted;
+ * dry runs describe the request and send nothing. Whether an operation exists in a cloud is the
+ * operation catalogue's business (operations.ts), checked before a request reaches this file.
  *
  * Time is injectable: `now()` and `sleep(ms, signal)` drive every wait and deadline check, so
- * tests run retries instantly. The per-attempt timeout itself is a real timer.
+ * tests run retries instantly. The per-attempt budget itself is a real timer.
  *
  * @module
  */
 
 import type { AccessToken, TokenCredential } from "../auth/credential.ts";
-import { type CloudName, CLOUDS } from "../clouds.ts";
+import type { CloudName } from "../clouds.ts";
 import { GraphcallError, GraphError } from "../errors.ts";
 import { redact, REDACTED, redactHeaders } from "../redact.ts";
-import { VERSION } from "../version.ts";
-import { type FailedExchange, toGraphError } from "./error_mapping.ts";
 import { parseRetryAfter } from "../retry_after.ts";
+import { type Attempt, withRetries } from "../retry.ts";
 import { realSleep, type Sleep } from "../sleep.ts";
+import { VERSION } from "../version.ts";
+import { type Answer, exchange, ExchangeFailure } from "./exchange.ts";
+import { toGraphError } from "./error_mapping.ts";
+import { OPERATION_CATALOGUE, type OperationName } from "./operations.ts";
 import { backoffMs, isIdempotent, isRetryableStatus, RETRY_DEFAULTS } from "./retry_policy.ts";
 
 /** One event of the trace hook; headers are already redacted. */
@@ -75,14 +85,11 @@ export interface GraphHttpOptions extends PipelineOptions {
   version?: "v1.0" | "beta";
   /** Where tokens come from. */
   credential: TokenCredential;
-  /** The cloud: China has no participants API, and remediation texts name the cloud. */
+  /** The cloud: the catalogue says which operations exist there; fixes name it. */
   cloud?: CloudName;
   /** The app id, for remediation texts. */
   clientId?: string;
 }
-
-/** The participant operations, as the 403 diagnosis knows them. */
-export type ParticipantOperation = "remove" | "get" | "mute" | "list" | "invite";
 
 /** One request to Graph. */
 export interface GraphRequest {
@@ -98,15 +105,11 @@ export interface GraphRequest {
   headers?: Record<string, string>;
   /** Abort signal. */
   signal?: AbortSignal;
-  /** The participant operation (for the 403 diagnosis). */
-  operation?: ParticipantOperation;
   /**
-   * When an earlier attempt's response was lost (network error or timeout) and a retry answers
-   * 404, return that 404 as done (`alreadyDone: true`): an idempotent DELETE that succeeded.
+   * The catalogue operation this request is: the 403 diagnosis reads it, and a `repeatable` one
+   * is sent again after a lost response, a 404 on the repeat meaning the first one did it.
    */
-  notFoundAfterLostResponseIsDone?: boolean;
-  /** Treat the request as safe to repeat after a lost response (e.g. a `$batch` of DELETEs). */
-  idempotent?: boolean;
+  operation?: OperationName;
 }
 
 /** The ids every result carries. */
@@ -129,7 +132,7 @@ export interface GraphResponse<T = unknown> extends ResponseMeta {
   headers: Headers;
   /** Attempts made. */
   attempts: number;
-  /** True when a 404 after a lost response was taken as done (see `GraphRequest`). */
+  /** True when a 404 after a lost response was taken as done (a `repeatable` operation). */
   alreadyDone: boolean;
 }
 
@@ -151,12 +154,6 @@ export interface DryRunResult {
   dryRun: true;
   /** The request that would be sent. */
   request: DryRunRequest;
-}
-
-class AttemptTimeout extends Error {}
-
-function describeError(e: unknown): string {
-  return redact(e instanceof Error ? e.message : String(e));
 }
 
 /** Sends requests to Graph with a token from the credential. */
@@ -245,17 +242,6 @@ export class GraphHttp {
     return url.slice(prefix.length - 1);
   }
 
-  /** Refuses, before anything is sent, where the cloud has no participants API. */
-  ensureSupported(): void {
-    if (!CLOUDS[this.cloud].participantsApi) {
-      throw new GraphcallError(
-        "not_supported",
-        `the participants API is not available in the ${this.cloud} cloud (21Vianet): Microsoft ` +
-          `Graph does not offer /communications/calls/{id}/participants there; nothing was sent`,
-      );
-    }
-  }
-
   #headers(request: GraphRequest, clientRequestId: string, token: string): Record<string, string> {
     const headers: Record<string, string> = {
       "authorization": `Bearer ${token}`,
@@ -270,7 +256,6 @@ export class GraphHttp {
 
   /** The request that {@link send} would make, without a token and without sending. */
   describe(request: GraphRequest): DryRunResult {
-    this.ensureSupported();
     const headers = this.#headers(request, crypto.randomUUID(), "x");
     headers.authorization = `Bearer ${REDACTED}`;
     return {
@@ -294,223 +279,250 @@ export class GraphHttp {
   }
 
   async #token(signal: AbortSignal | undefined, forceRefresh = false): Promise<AccessToken> {
-    let token: AccessToken;
     try {
-      token = await this.#credential.getToken({
+      const token = await this.#credential.getToken({
         ...(signal ? { signal } : {}),
         ...(forceRefresh ? { forceRefresh: true } : {}),
       });
+      this.#lastToken = token.token;
+      return token;
     } catch (e) {
       if (signal?.aborted) {
         throw new GraphcallError("aborted", "the request was aborted", { cause: e });
       }
       throw e;
     }
-    this.#lastToken = token.token;
-    return token;
+  }
+
+  /** Sends one request with retries; returns the response, or throws a {@link GraphError}. */
+  async send<T = unknown>(request: GraphRequest): Promise<GraphResponse<T>> {
+    const o = this.#o;
+    const signal = anySignal(this.#signal, request.signal);
+    const aborted = (cause?: unknown) =>
+      new GraphcallError(
+        "aborted",
+        "the request was aborted; it may or may not have reached Graph",
+        { cause: cause ?? signal?.reason },
+      );
+    if (signal?.aborted) throw aborted();
+    const spec = request.operation ? OPERATION_CATALOGUE[request.operation] : undefined;
+    const repeatable = spec?.repeatable === true || isIdempotent(request.method);
+    const clientRequestId = crypto.randomUUID();
+    const url = this.url(request.path, request.query);
+    const deadline = o.now() + o.overallTimeoutMs;
+    const where = { method: request.method, url, clientRequestId };
+    let token = await this.#token(signal);
+    let renewed = false;
+    let lostResponse = false;
+
+    // Step 1 and 2: one exchange with the bearer, renewed once after a 401.
+    let attempts = 0;
+    const exchangeWithBearer = async (): Promise<Answer> => {
+      if (signal?.aborted) throw aborted();
+      const attempt = ++attempts;
+      const headers = this.#headers(request, clientRequestId, token.token);
+      const budget = Math.max(1, Math.min(o.timeoutMs, deadline - o.now()));
+      this.#trace({ type: "request", ...where, attempt, headers: redactHeaders(headers) });
+      const answer = await exchange(
+        this.#fetch,
+        url,
+        {
+          method: request.method,
+          headers,
+          ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+        },
+        budget,
+        signal,
+      ).catch((e: unknown) => {
+        if (!(e instanceof ExchangeFailure)) throw e;
+        if (e.aborted) throw aborted(e);
+        throw new GraphError(
+          e.timedOut ? "timeout" : "network",
+          e.timedOut
+            ? `Graph did not answer ${request.method} ${url} within ${budget} ms`
+            : `the connection to Graph at ${this.graphUrl} failed: ${redact(e.message)}`,
+          { status: 0, clientRequestId },
+          { cause: e.cause },
+        );
+      });
+      const { response } = answer;
+      this.#trace({
+        type: "response",
+        ...where,
+        attempt,
+        status: response.status,
+        headers: redactHeaders(response.headers),
+      });
+      if (response.status === 401 && !renewed) {
+        renewed = true;
+        token = await this.#token(signal, true);
+        return await exchangeWithBearer();
+      }
+      return answer;
+    };
+
+    // Step 3: the retry loop; step 4 maps each answer.
+    const attempt = async (): Promise<Attempt<GraphResponse<T>>> => {
+      let answer: Answer;
+      try {
+        answer = await exchangeWithBearer();
+      } catch (e) {
+        if (!(e instanceof GraphError) || e.status !== 0) throw e;
+        lostResponse = true;
+        this.#trace({ type: "error", ...where, attempt: attempts, reason: e.message });
+        return { ok: false, error: e, retryable: repeatable, reason: e.code };
+      }
+      return this.#mapAnswer<T>(request, answer, {
+        clientRequestId,
+        token: token.token,
+        attempts,
+        alreadyDoneOn404: lostResponse && spec?.repeatable === true,
+        repeatable,
+      });
+    };
+    return await withRetries(attempt, {
+      maxRetries: o.maxRetries,
+      deadline,
+      now: o.now,
+      sleep: o.sleep,
+      signal,
+      backoff: (retry) => backoffMs(retry, o.random),
+    }, {
+      onRetry: ({ delayMs, reason }) =>
+        this.#trace({ type: "retry", ...where, attempt: attempts, delayMs, ...reasonOf(reason) }),
+      pastDeadline: (error, delay) => pastDeadline(error, delay, o.overallTimeoutMs),
+      aborted,
+    });
+  }
+
+  /** Step 4: an answer as a result, or as a typed error that says whether to try again. */
+  #mapAnswer<T>(
+    request: GraphRequest,
+    { response, text }: Answer,
+    context: {
+      clientRequestId: string;
+      token: string;
+      attempts: number;
+      alreadyDoneOn404: boolean;
+      repeatable: boolean;
+    },
+  ): Attempt<GraphResponse<T>> {
+    const requestId = response.headers.get("request-id") ?? undefined;
+    const date = response.headers.get("date") ?? undefined;
+    const meta = { requestId, clientRequestId: context.clientRequestId, date };
+    if (response.ok || (response.status === 404 && context.alreadyDoneOn404)) {
+      let body: unknown = undefined;
+      // A DELETE's answer carries no result: an unreadable body (a proxy's, a broken one) does
+      // not undo a removal that Graph confirmed with its status.
+      if (text && response.ok && request.method !== "DELETE") {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new GraphError(
+            "service_error",
+            `Graph answered ${response.status} with a body that is not JSON`,
+            { status: response.status, ...definedIds(meta) },
+          );
+        }
+      }
+      return {
+        ok: true,
+        value: {
+          status: response.status,
+          body: body as T,
+          headers: response.headers,
+          ...meta,
+          attempts: context.attempts,
+          alreadyDone: !response.ok,
+        },
+      };
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new GraphError(
+        "service_error",
+        `Graph answered ${response.status} redirecting to ${
+          redact(response.headers.get("location") ?? "(no location)")
+        }; graphcall does not follow redirects (a proxy or a wrong --graph-url?)`,
+        { status: response.status, ...definedIds(meta) },
+      );
+    }
+    const error = toGraphError({
+      method: request.method,
+      status: response.status,
+      statusText: response.statusText,
+      text,
+      headers: response.headers,
+      clientRequestId: context.clientRequestId,
+      ...(request.operation ? { operation: request.operation } : {}),
+      token: context.token,
+      cloud: this.cloud,
+      ...(this.clientId ? { clientId: this.clientId } : {}),
+    });
+    const retryAfter = parseRetryAfter(response.headers.get("retry-after"), this.#o.now());
+    return {
+      ok: false,
+      error,
+      retryable: isRetryableStatus(response.status, context.repeatable),
+      retryAfterMs: retryAfter,
+      reason: `${response.status}${
+        retryAfter !== undefined ? ` Retry-After ${retryAfter} ms` : ""
+      }`,
+    };
   }
 
   /**
-   * A typed error for an answer that came inside another one (a `$batch` item), diagnosed with
-   * the token last used.
+   * A typed error for an answer that came inside another one (a `$batch` item), diagnosed as the
+   * operation it was, with the token last sent.
    */
-  errorFor(exchange: Omit<FailedExchange, "token" | "cloud" | "clientId">): GraphError {
+  errorFor(
+    answer: { status: number; text: string; headers: Headers; clientRequestId: string },
+    operationName: OperationName,
+  ): GraphError {
     return toGraphError({
-      ...exchange,
+      method: OPERATION_CATALOGUE[operationName].method,
+      ...answer,
+      operation: operationName,
       cloud: this.cloud,
       ...(this.#lastToken ? { token: this.#lastToken } : {}),
       ...(this.clientId ? { clientId: this.clientId } : {}),
     });
   }
+}
 
-  /** Sends one request with retries; returns the response, or throws a {@link GraphError}. */
-  async send<T = unknown>(request: GraphRequest): Promise<GraphResponse<T>> {
-    this.ensureSupported();
-    const o = this.#o;
-    const signals = [this.#signal, request.signal].filter((s): s is AbortSignal => !!s);
-    const signal = signals.length === 0
-      ? undefined
-      : signals.length === 1
-      ? signals[0]
-      : AbortSignal.any(signals);
-    const aborted = () =>
-      new GraphcallError(
-        "aborted",
-        "the request was aborted; it may or may not have reached Graph",
-        {
-          cause: signal?.reason,
-        },
-      );
-    if (signal?.aborted) throw aborted();
-    const clientRequestId = crypto.randomUUID();
-    const url = this.url(request.path, request.query);
-    const deadline = o.now() + o.overallTimeoutMs;
-    let token = await this.#token(signal);
-    let renewed = false;
-    let lostResponse = false;
-    let retries = 0;
-    let attempt = 0;
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => !!s);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
+}
 
-    const waitOrThrow = async (error: GraphError, delay: number, reason: string) => {
-      if (retries >= o.maxRetries) throw error;
-      if (o.now() + delay > deadline) {
-        throw new GraphError(
-          error.code,
-          `${error.message} (not retried: waiting ${
-            Math.ceil(delay / 1000)
-          } s would pass the overall timeout of ${o.overallTimeoutMs} ms)`,
-          {
-            status: error.status,
-            ...(error.graphCode !== undefined ? { graphCode: error.graphCode } : {}),
-            ...(error.requestId ? { requestId: error.requestId } : {}),
-            clientRequestId,
-            ...(error.date ? { date: error.date } : {}),
-          },
-          { cause: error, ...(error.remediation ? { remediation: error.remediation } : {}) },
-        );
-      }
-      retries++;
-      this.#trace({
-        type: "retry",
-        method: request.method,
-        url,
-        attempt,
-        clientRequestId,
-        delayMs: delay,
-        reason,
-      });
-      try {
-        await o.sleep(delay, signal);
-      } catch (e) {
-        if (signal?.aborted) throw aborted();
-        throw e;
-      }
-    };
+function reasonOf(reason: string | undefined): { reason?: string } {
+  return reason ? { reason } : {};
+}
 
-    while (true) {
-      attempt++;
-      if (signal?.aborted) throw aborted();
-      const headers = this.#headers(request, clientRequestId, token.token);
-      const controller = new AbortController();
-      const budget = Math.max(1, Math.min(o.timeoutMs, deadline - o.now()));
-      const timer = setTimeout(() => controller.abort(new AttemptTimeout()), budget);
-      const onAbort = () => controller.abort(signal?.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#trace({
-        type: "request",
-        method: request.method,
-        url,
-        attempt,
-        clientRequestId,
-        headers: redactHeaders(headers),
-      });
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.#fetch(url, {
-          method: request.method,
-          headers,
-          ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-          signal: controller.signal,
-        });
-        text = await response.text();
-      } catch (e) {
-        if (signal?.aborted) throw aborted();
-        const timedOut = controller.signal.reason instanceof AttemptTimeout;
-        lostResponse = true;
-        const error = new GraphError(
-          timedOut ? "timeout" : "network",
-          timedOut
-            ? `Graph did not answer ${request.method} ${url} within ${budget} ms`
-            : `the connection to Graph at ${this.graphUrl} failed: ${describeError(e)}`,
-          { status: 0, clientRequestId },
-          { cause: e },
-        );
-        this.#trace({
-          type: "error",
-          method: request.method,
-          url,
-          attempt,
-          clientRequestId,
-          reason: error.message,
-        });
-        if (!(request.idempotent ?? isIdempotent(request.method))) throw error;
-        await waitOrThrow(error, backoffMs(retries, o.random), error.code);
-        continue;
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      }
-      this.#trace({
-        type: "response",
-        method: request.method,
-        url,
-        attempt,
-        clientRequestId,
-        status: response.status,
-        headers: redactHeaders(response.headers),
-      });
-      const requestId = response.headers.get("request-id") ?? undefined;
-      const date = response.headers.get("date") ?? undefined;
-      if (
-        response.ok ||
-        (response.status === 404 && lostResponse && request.notFoundAfterLostResponseIsDone)
-      ) {
-        let body: unknown = undefined;
-        // A DELETE's answer carries no result: an unreadable body (a proxy's, a broken one) does
-        // not undo a removal that Graph confirmed with its status.
-        if (text && response.ok && request.method !== "DELETE") {
-          try {
-            body = JSON.parse(text);
-          } catch {
-            throw new GraphError(
-              "service_error",
-              `Graph answered ${response.status} with a body that is not JSON`,
-              {
-                status: response.status,
-                ...(requestId ? { requestId } : {}),
-                clientRequestId,
-                ...(date ? { date } : {}),
-              },
-            );
-          }
-        }
-        return {
-          status: response.status,
-          body: body as T,
-          headers: response.headers,
-          requestId,
-          clientRequestId,
-          date,
-          attempts: attempt,
-          alreadyDone: !response.ok,
-        };
-      }
-      if (response.status === 401 && !renewed) {
-        renewed = true;
-        token = await this.#token(signal, true);
-        continue;
-      }
-      const error = toGraphError({
-        method: request.method,
-        status: response.status,
-        statusText: response.statusText,
-        text,
-        headers: response.headers,
-        clientRequestId,
-        ...(request.operation ? { operation: request.operation } : {}),
-        token: token.token,
-        cloud: this.cloud,
-        ...(this.clientId ? { clientId: this.clientId } : {}),
-      });
-      const repeatable = request.idempotent ? "DELETE" : request.method;
-      if (!isRetryableStatus(response.status, repeatable)) throw error;
-      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), o.now());
-      await waitOrThrow(
-        error,
-        retryAfter ?? backoffMs(retries, o.random),
-        `${response.status}${retryAfter !== undefined ? ` Retry-After ${retryAfter} ms` : ""}`,
-      );
-    }
-  }
+function definedIds(
+  meta: { requestId?: string | undefined; clientRequestId: string; date?: string | undefined },
+) {
+  return {
+    ...(meta.requestId ? { requestId: meta.requestId } : {}),
+    clientRequestId: meta.clientRequestId,
+    ...(meta.date ? { date: meta.date } : {}),
+  };
+}
+
+/** The error when waiting for the next attempt would pass the overall timeout. */
+function pastDeadline(error: Error, delay: number, overallTimeoutMs: number): Error {
+  if (!(error instanceof GraphError)) return error;
+  return new GraphError(
+    error.code,
+    `${error.message} (not retried: waiting ${
+      Math.ceil(delay / 1000)
+    } s would pass the overall timeout of ${overallTimeoutMs} ms)`,
+    {
+      status: error.status,
+      ...(error.graphCode !== undefined ? { graphCode: error.graphCode } : {}),
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      ...(error.clientRequestId ? { clientRequestId: error.clientRequestId } : {}),
+      ...(error.date ? { date: error.date } : {}),
+    },
+    { cause: error, ...(error.remediation ? { remediation: error.remediation } : {}) },
+  );
 }

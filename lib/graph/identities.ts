@@ -6,7 +6,8 @@
  */
 
 import { InvalidInputError } from "../errors.ts";
-import { checkId, isGuid } from "./ids.ts";
+import { isGuid } from "../identifiers.ts";
+import { checkId } from "./ids.ts";
 
 /** One identity inside an identity set. Unknown keys are kept. */
 export interface Identity {

@@ -16,14 +16,6 @@ const FORBIDDEN_IN_ID = new RegExp(
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
-/** A GUID, any case. */
-export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a string is a GUID. */
-export function isGuid(value: string): boolean {
-  return GUID_RE.test(value);
-}
-
 const MAX_ID_LENGTH = 256;
 
 /**

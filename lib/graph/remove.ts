@@ -1,15 +1,14 @@
 /**
- * Removing one participant: `DELETE /communications/calls/{call}/participants/{id}`. An active
- * participant is dropped at once; an invited one who has not joined has the invitation
- * cancelled. Idempotent for the user: when an attempt's response was lost (network error or
- * timeout) and the retry answers 404, the removal is reported done, flagged `alreadyRemoved`; a
- * 404 on the first attempt is `not_found`.
+ * Removing one participant (`DELETE /communications/calls/{call}/participants/{id}`): its options
+ * and result. An active participant is dropped at once; an invited one who has not joined has the
+ * invitation cancelled. Idempotent for the user: when an attempt's response was lost (network
+ * error or timeout) and the retry answers 404, the removal is reported done, flagged
+ * `alreadyRemoved`; a 404 on the first attempt is `not_found`.
  *
  * @module
  */
 
-import type { DryRunResult, GraphHttp, GraphRequest, ResponseMeta } from "./graph_http.ts";
-import { checkId } from "./ids.ts";
+import type { ResponseMeta } from "./graph_http.ts";
 
 /** Options for `call.remove()`. */
 export interface RemoveOptions {
@@ -37,47 +36,9 @@ export interface RemoveResult extends ResponseMeta {
   attempts: number;
 }
 
-/** The request for a removal (ids checked and URL-encoded). */
-export function removeRequest(
-  callId: string,
-  participantId: string,
-  options: RemoveOptions = {},
-  fields: { call: string; participant: string } = { call: "callId", participant: "participantId" },
-): GraphRequest {
-  const call = checkId(callId, fields.call);
-  const pid = checkId(participantId, fields.participant);
+/** The request headers of a removal: the caller's, and `If-Match` when given. */
+export function removeHeaders(options: RemoveOptions): Record<string, string> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.ifMatch !== undefined) headers["if-match"] = options.ifMatch;
-  return {
-    method: "DELETE",
-    path: `/communications/calls/${encodeURIComponent(call)}/participants/${
-      encodeURIComponent(pid)
-    }`,
-    headers,
-    operation: "remove",
-    notFoundAfterLostResponseIsDone: true,
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
-}
-
-/** Removes one participant (or describes the request with `dryRun`). */
-export async function removeParticipant(
-  http: GraphHttp,
-  callId: string,
-  participantId: string,
-  options: RemoveOptions = {},
-): Promise<RemoveResult | DryRunResult> {
-  const request = removeRequest(callId, participantId, options);
-  if (options.dryRun) return http.describe(request);
-  const r = await http.send(request);
-  return {
-    callId,
-    participantId,
-    status: r.status,
-    alreadyRemoved: r.alreadyDone,
-    attempts: r.attempts,
-    requestId: r.requestId,
-    clientRequestId: r.clientRequestId,
-    date: r.date,
-  };
+  return headers;
 }

@@ -27,10 +27,13 @@ export function isIdempotent(method: string): boolean {
   return method === "GET" || method === "DELETE" || method === "HEAD" || method === "PUT";
 }
 
-/** Whether an HTTP status is worth another attempt for this method. */
-export function isRetryableStatus(status: number, method: string): boolean {
+/**
+ * Whether an HTTP status is worth another attempt: 429 and 503 always (Graph did not act), 504
+ * only when the request is safe to repeat (`repeatable`: an idempotent method or operation).
+ */
+export function isRetryableStatus(status: number, repeatable: boolean): boolean {
   if (status === 429 || status === 503) return true;
-  return status === 504 && isIdempotent(method);
+  return status === 504 && repeatable;
 }
 
 /**

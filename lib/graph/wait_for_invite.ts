@@ -12,6 +12,7 @@ import { GraphError } from "../errors.ts";
 import type { GraphHttp, ResponseMeta } from "./graph_http.ts";
 import type { InviteParticipantsOperation, InviteResult, ResultInfo } from "./invite.ts";
 import { checkId } from "./ids.ts";
+import { sendOperation } from "./run_operation.ts";
 
 /** Options for `call.waitForInvite()`. */
 export interface WaitForInviteOptions {
@@ -53,7 +54,7 @@ export async function waitForInvite(
     : invitation.participants.map((p) => p.participantId).filter((p): p is string => !!p);
   const interval = Math.max(0, options.pollIntervalMs ?? 1000);
   const deadline = http.now() + (options.timeoutMs ?? 90_000);
-  const call = encodeURIComponent(checkId(callId, "callId"));
+  const call = checkId(callId, "callId");
   const signal = options.signal ? { signal: options.signal } : {};
   let via: "operation" | "roster" = "operation";
   let polls = 0;
@@ -63,19 +64,20 @@ export async function waitForInvite(
     polls++;
     if (via === "operation") {
       try {
-        const r = await http.send<InviteParticipantsOperation>({
-          method: "GET",
-          path: `/communications/calls/${call}/operations/${encodeURIComponent(opId)}`,
+        const r = await sendOperation<InviteParticipantsOperation>(http, {
+          name: "getOperation",
+          params: { callId: call, operationId: opId },
           ...signal,
         });
-        last = r.body;
+        const body = r.response.body;
+        last = body;
         meta = { requestId: r.requestId, clientRequestId: r.clientRequestId, date: r.date };
-        const status = String(r.body?.status ?? "").toLowerCase();
+        const status = String(body?.status ?? "").toLowerCase();
         if (status === "completed" || status === "failed") {
           return {
             status,
-            operation: r.body,
-            resultInfo: r.body.resultInfo ?? null,
+            operation: body,
+            resultInfo: body.resultInfo ?? null,
             via,
             polls,
             ...meta,
@@ -92,10 +94,9 @@ export async function waitForInvite(
       let joined = 0;
       for (const pid of participantIds) {
         try {
-          const r = await http.send({
-            method: "GET",
-            path: `/communications/calls/${call}/participants/${encodeURIComponent(pid)}`,
-            operation: "get",
+          const r = await sendOperation(http, {
+            name: "get",
+            params: { callId: call, participantId: pid },
             ...signal,
           });
           meta = { requestId: r.requestId, clientRequestId: r.clientRequestId, date: r.date };

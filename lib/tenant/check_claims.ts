@@ -9,11 +9,11 @@
 
 import { type Cloud, CLOUD_NAMES, CLOUDS } from "../clouds.ts";
 import { EXIT_CODES } from "../errors.ts";
-import { grants, type Operation, requiredRoles } from "../auth/required_roles.ts";
+import { grants, type OperationName, requiredRoles } from "../graph/operations.ts";
 import { type Finding, finding } from "./doctor_check.ts";
-import { checkTenant } from "./powershell.ts";
-import { isGuid } from "../graph/ids.ts";
-import { permissionRemediation } from "./policy_command.ts";
+import { checkTenant } from "../identifiers.ts";
+import { isGuid } from "../identifiers.ts";
+import { permissionRemediation } from "../fixes.ts";
 import type { AccessTokenClaims as TokenClaims } from "../auth/claims.ts";
 
 /** The tenant for an admin-consent URL: the one given when it is well-formed. */
@@ -128,8 +128,8 @@ export function tokenTypeCheck(claims: TokenClaims): Finding {
  */
 export function roleChecks(
   claims: TokenClaims,
-  operations: readonly Operation[],
-  required: ReadonlySet<Operation>,
+  operations: readonly OperationName[],
+  required: ReadonlySet<OperationName>,
   context: { clientId: string; cloud: Cloud; tenantId: string },
 ): Finding[] {
   const tenant = consentTenant(context.tenantId);
@@ -147,7 +147,7 @@ export function roleChecks(
       ? "the token has no roles claim: no application permission is consented"
       : `the token's roles (${claims.roles.join(", ") || "none"}) lack it`;
     return finding(`roles.${operation}`, title, status, `needs ${roles.join(" or ")}; ${present}`, {
-      fix: permissionRemediation(operation, context.clientId, context.cloud.name, tenant),
+      fix: permissionRemediation(roles, context.clientId, context.cloud.name, tenant),
       exitCode: EXIT_CODES.forbidden,
     });
   });

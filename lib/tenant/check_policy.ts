@@ -14,7 +14,8 @@ import type { Cloud } from "../clouds.ts";
 import { EXIT_CODES } from "../errors.ts";
 import { redact } from "../redact.ts";
 import { type Finding, finding } from "./doctor_check.ts";
-import { connectTeamsCommand, POLICY_READ_COMMAND, policyRemediation } from "./policy_command.ts";
+import { POLICY_READ_COMMAND, policyRemediation } from "../fixes.ts";
+import { connectTeamsCommand } from "./policy_command.ts";
 
 const TITLE = "Tenant policy (AllowRemoveParticipantAppIds)";
 

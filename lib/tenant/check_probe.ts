@@ -9,7 +9,8 @@ import { exitCodeFor, GraphError } from "../errors.ts";
 import { redact } from "../redact.ts";
 import type { CallHandle } from "../graph/call.ts";
 import { type Finding, finding } from "./doctor_check.ts";
-import { permissionRemediation } from "./policy_command.ts";
+import { permissionRemediation } from "../fixes.ts";
+import { requiredRoles } from "../graph/operations.ts";
 
 const TITLE = "Read-only probe (list participants)";
 
@@ -29,7 +30,12 @@ export async function probeCheck(
         fix =
           `Graph refused the token: check the cloud (now ${context.cloud.name}; tokens of one cloud are refused by another's Graph) and the tenant`;
       } else if (e.status === 403) {
-        fix = permissionRemediation("list", context.clientId, context.cloud.name, context.tenant);
+        fix = permissionRemediation(
+          requiredRoles("list"),
+          context.clientId,
+          context.cloud.name,
+          context.tenant,
+        );
       } else if (e.status === 404) {
         fix =
           "check the call id: the call must be active, in this tenant, and reachable by this app";

@@ -14,7 +14,7 @@
 import type { CertificateSource } from "../auth/certificate.ts";
 import { type CredentialOptions, readEnv, resolveCredential } from "../auth/resolve_credential.ts";
 import type { ResolvedCredential } from "../auth/resolve_credential.ts";
-import { type Operation, OPERATIONS } from "../auth/required_roles.ts";
+import { type OperationName, PARTICIPANT_OPERATIONS } from "../graph/operations.ts";
 import { type Cloud, getCloud } from "../clouds.ts";
 import {
   AuthError,
@@ -50,7 +50,7 @@ export interface DiagnoseOptions extends CredentialOptions {
    * The operations the app must be able to perform: a missing role fails for these and only
    * warns for the others. Default `["remove"]`, plus `"list"` when `callId` is given.
    */
-  operations?: readonly Operation[];
+  operations?: readonly OperationName[];
   /**
    * The admin URL of a graphcall emulator (`{url}/_emulator`): lets the policy step read the
    * emulated tenant's `allowRemoveParticipantAppIds`. Real tenants have no such endpoint.
@@ -137,14 +137,14 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
   const callId = options.callId === undefined ? undefined : checkId(options.callId, "call");
   const operations = options.operations ?? [];
   for (const op of operations) {
-    if (!OPERATIONS.includes(op)) {
+    if (!PARTICIPANT_OPERATIONS.includes(op)) {
       throw new InvalidInputError(
         "operations",
-        `unknown operation "${op}": use ${OPERATIONS.join(", ")}`,
+        `unknown operation "${op}": use ${PARTICIPANT_OPERATIONS.join(", ")}`,
       );
     }
   }
-  const required = new Set<Operation>(
+  const required = new Set<OperationName>(
     options.operations ?? (callId ? ["remove", "list"] : ["remove"]),
   );
   const findings: Finding[] = [cloudCheck(cloud)];
@@ -204,7 +204,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
       findings.push(tokenFailure(e, resolved));
     }
   }
-  const roleOps = OPERATIONS;
+  const roleOps = PARTICIPANT_OPERATIONS;
   if (resolved && claims) {
     findings.push(tenantCheck(claims, resolved.tenantId, resolved.clientId));
     findings.push(audienceCheck(claims, cloud));

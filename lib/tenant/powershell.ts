@@ -1,18 +1,15 @@
 /**
  * Putting values into PowerShell text safely: validators for the few kinds of value a generated
- * script may hold (GUIDs, certificate thumbprints, tenant ids or domains), and single-quoted
- * literals. A value reaches a script only after it passed one of these checks; the quoting is a
+ * script may hold (certificate thumbprints here; GUIDs and tenant names in ../identifiers.ts), and
+ * single-quoted literals. A value reaches a script only after it passed one of these checks; the quoting is a
  * second wall, not the first.
  *
  * @module
  */
 
 import { InvalidInputError } from "../errors.ts";
-import { isGuid } from "../graph/ids.ts";
 
 const THUMBPRINT = /^[0-9A-F]{40}$/;
-const DOMAIN =
-  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 // PowerShell treats these four as single quotes too, besides the ASCII one.
 const SINGLE_QUOTES = /['\u2018\u2019\u201a\u201b]/g;
 // deno-lint-ignore no-control-regex
@@ -33,22 +30,6 @@ export function checkThumbprint(value: string, field = "certificate-thumbprint")
     );
   }
   return compact;
-}
-
-/**
- * Checks a tenant given as a GUID or a DNS domain (`contoso.onmicrosoft.com`); returns it
- * lower-case.
- *
- * @throws {InvalidInputError} naming `field` for anything else.
- */
-export function checkTenant(value: string, field = "tenant"): string {
-  if (!isGuid(value) && !DOMAIN.test(value)) {
-    throw new InvalidInputError(
-      field,
-      "give the tenant id (a GUID) or its domain, e.g. contoso.onmicrosoft.com",
-    );
-  }
-  return value.toLowerCase();
 }
 
 /**

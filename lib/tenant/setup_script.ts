@@ -16,16 +16,11 @@
 
 import { type CloudName, getCloud } from "../clouds.ts";
 import { InvalidInputError } from "../errors.ts";
-import { type Operation, OPERATIONS, requiredRoles } from "../auth/required_roles.ts";
-import {
-  adminConsentUrl,
-  checkAppId,
-  connectTeamsCommand,
-  POLICY_READ_COMMAND,
-  policyCommand,
-  type TeamsAppOnlyLogin,
-} from "./policy_command.ts";
-import { checkTenant, checkThumbprint, psQuote } from "./powershell.ts";
+import { type OperationName, PARTICIPANT_OPERATIONS, requiredRoles } from "../graph/operations.ts";
+import { adminConsentUrl, POLICY_READ_COMMAND, policyCommand } from "../fixes.ts";
+import { checkAppId, checkTenant } from "../identifiers.ts";
+import { connectTeamsCommand, type TeamsAppOnlyLogin } from "./policy_command.ts";
+import { checkThumbprint, psQuote } from "./powershell.ts";
 
 /**
  * The minimum MicrosoftTeams module version the script asks for.
@@ -67,7 +62,7 @@ export interface TenantSetupOptions {
 /** The application permission an operation needs: any one of `roles`, least privileged first. */
 export interface OperationPermission {
   /** The participant operation. */
-  operation: Operation;
+  operation: OperationName;
   /** The roles that grant it. */
   roles: readonly string[];
 }
@@ -98,7 +93,10 @@ const VERSION_RE = /^\d{1,4}\.\d{1,4}\.\d{1,4}$/;
 
 /** The permissions each operation needs, in a stable order. */
 export function operationPermissions(): OperationPermission[] {
-  return OPERATIONS.map((operation) => ({ operation, roles: requiredRoles(operation) }));
+  return PARTICIPANT_OPERATIONS.map((operation) => ({
+    operation,
+    roles: requiredRoles(operation),
+  }));
 }
 
 /**

@@ -8,7 +8,7 @@
 
 import { Command } from "npm:@commander-js/extra-typings@15.1.0";
 import { InvalidInputError } from "../../errors.ts";
-import type { Operation } from "../../auth/required_roles.ts";
+import type { OperationName } from "../../graph/operations.ts";
 import { diagnose } from "../../tenant/doctor.ts";
 import type { CheckStatus, DoctorReport } from "../../tenant/doctor_check.ts";
 import type { Io } from "../io.ts";
@@ -82,7 +82,7 @@ export function doctorCommand(io: Io, setExit: (code: number) => void) {
       const emulator = g.emulator ?? io.env("GRAPHCALL_EMULATOR_URL");
       const operations = opts.require === undefined ? undefined : opts.require.split(",").map((
         s,
-      ) => s.trim()).filter(Boolean) as Operation[];
+      ) => s.trim()).filter(Boolean) as OperationName[];
       if (operations && operations.length === 0) {
         throw new InvalidInputError("--require", "name at least one operation");
       }

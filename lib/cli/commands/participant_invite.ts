@@ -18,7 +18,7 @@ import { markdownTable } from "../github_actions.ts";
 import type { GlobalOptions } from "../global_options.ts";
 import type { Io } from "../io.ts";
 import type { JournalContents } from "../journal.ts";
-import type { Invitation } from "../invite_many.ts";
+import type { Invitation } from "../../graph/invite_many.ts";
 import { emit } from "../output.ts";
 import { renderDryRuns, table } from "../render.ts";
 import { bulkExitCode } from "../bulk_run.ts";

@@ -133,7 +133,7 @@ export function addReadCommands(
       };
       const actions = await import("../participant_actions.ts");
       if (opts.whatIf) {
-        const run = (await actions.dryRunCall(g, io, callId)).describeList(listOptions);
+        const run = await (await actions.dryRunCall(g, io, callId)).describeList(listOptions);
         return setExit(
           await emit(io, g, {
             command: "participant list",

@@ -8,8 +8,12 @@
 
 import { Command } from "npm:@commander-js/extra-typings@15.1.0";
 import { connect } from "../../graph/connect.ts";
-import { decodeAccessToken, grantedOperations, missingRoleWarning } from "../../auth/claims.ts";
-import { OPERATIONS } from "../../auth/required_roles.ts";
+import { decodeAccessToken } from "../../auth/claims.ts";
+import {
+  grantedOperations,
+  missingRoleWarning,
+  PARTICIPANT_OPERATIONS,
+} from "../../graph/operations.ts";
 import type { Io } from "../io.ts";
 import {
   connectOptionsFrom,
@@ -51,7 +55,7 @@ export function tokenCommand(io: Io, setExit: (code: number) => void) {
       }
       const claims = decodeAccessToken(token);
       const operations = grantedOperations(claims.roles);
-      const warnings = OPERATIONS.map((op) => missingRoleWarning(claims, op)).filter(
+      const warnings = PARTICIPANT_OPERATIONS.map((op) => missingRoleWarning(claims, op)).filter(
         (w): w is string => w !== undefined,
       );
       const summary = {
