@@ -19,6 +19,9 @@ export type ErrorCode =
   | "permission_missing"
   | "policy_denied"
   | "not_supported"
+  | "ambiguous"
+  | "not_admitted"
+  | "call_ended"
   | "throttled"
   | "service_error"
   | "network"
@@ -37,6 +40,7 @@ export const EXIT_CODES: Readonly<{
   forbidden: 5;
   throttled: 6;
   network: 7;
+  notAdmitted: 8;
   interrupted: 130;
 }> = Object.freeze({
   ok: 0,
@@ -47,6 +51,7 @@ export const EXIT_CODES: Readonly<{
   forbidden: 5,
   throttled: 6,
   network: 7,
+  notAdmitted: 8,
   interrupted: 130,
 });
 
@@ -61,6 +66,9 @@ const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, number>> = Object.freeze({
   permission_missing: EXIT_CODES.forbidden,
   policy_denied: EXIT_CODES.forbidden,
   not_supported: EXIT_CODES.usage,
+  ambiguous: EXIT_CODES.usage,
+  not_admitted: EXIT_CODES.notAdmitted,
+  call_ended: EXIT_CODES.notAdmitted,
   throttled: EXIT_CODES.throttled,
   service_error: EXIT_CODES.throttled,
   network: EXIT_CODES.network,
@@ -74,12 +82,19 @@ const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, number>> = Object.freeze({
 export const EXIT_CODE_TABLE: readonly { code: number; meaning: string }[] = Object.freeze([
   { code: EXIT_CODES.ok, meaning: "success" },
   { code: EXIT_CODES.other, meaning: "unexpected error" },
-  { code: EXIT_CODES.usage, meaning: "usage error or invalid input (nothing was sent)" },
+  {
+    code: EXIT_CODES.usage,
+    meaning: "usage error, invalid input or an ambiguous name (nothing was changed)",
+  },
   { code: EXIT_CODES.auth, meaning: "authentication failed (token could not be obtained)" },
-  { code: EXIT_CODES.notFound, meaning: "call or participant not found" },
+  { code: EXIT_CODES.notFound, meaning: "call, participant, person or user not found" },
   { code: EXIT_CODES.forbidden, meaning: "forbidden: missing permission or tenant policy" },
   { code: EXIT_CODES.throttled, meaning: "throttled or service unavailable after retries" },
   { code: EXIT_CODES.network, meaning: "network error or timeout" },
+  {
+    code: EXIT_CODES.notAdmitted,
+    meaning: "not admitted to the meeting (lobby timeout), or the app's call ended",
+  },
   { code: EXIT_CODES.interrupted, meaning: "interrupted (SIGINT)" },
 ]);
 
@@ -268,4 +283,40 @@ export class GraphError extends GraphcallError {
 /** The CLI exit code for anything thrown: graphcall errors by code, anything else 1. */
 export function exitCodeFor(error: unknown): number {
   return error instanceof GraphcallError ? error.exitCode : EXIT_CODES.other;
+}
+
+/** How a call ended, as Graph's `resultInfo` says. */
+export interface CallEndInfo {
+  /** Generic code (HTTP-like). */
+  code?: number;
+  /** Detail code, e.g. 5855 (lobby timeout), 8537 (keep-alive timeout). */
+  subcode?: number;
+  /** Graph's message. */
+  message?: string;
+}
+
+/** The app's call ended (or never got into the meeting): lobby timeout, removed, terminated. */
+export class CallEndedError extends GraphcallError {
+  /** The call id. */
+  readonly callId: string;
+  /** Graph's `resultInfo` of the ended call, when it said. */
+  readonly resultInfo: CallEndInfo | undefined;
+
+  /** Creates the error; `code` is `not_admitted` for a lobby timeout, else `call_ended`. */
+  constructor(
+    code: "not_admitted" | "call_ended",
+    callId: string,
+    message: string,
+    resultInfo?: CallEndInfo,
+    options: GraphcallErrorOptions = {},
+  ) {
+    super(code, message, options);
+    this.callId = callId;
+    this.resultInfo = resultInfo;
+  }
+
+  /** A plain object for `--output json`. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), callId: this.callId, resultInfo: this.resultInfo };
+  }
 }

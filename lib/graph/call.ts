@@ -7,7 +7,7 @@
  * @module
  */
 
-import { GraphcallError } from "../errors.ts";
+import { type CallEndInfo, GraphcallError, GraphError } from "../errors.ts";
 import type { BulkDryRunResult, BulkRemoveOptions, BulkRemoveResult } from "./bulk_result.ts";
 import { removeMany } from "./bulk_remove.ts";
 import type { DryRunResult, GraphHttp, ResponseMeta } from "./graph_http.ts";
@@ -23,6 +23,8 @@ import {
   type InviteResult,
 } from "./invite.ts";
 import { listPages } from "./pages.ts";
+import { type FindCriteria, findInRoster, type Participant } from "./roster_match.ts";
+import { resolveUser } from "./users.ts";
 import { removeHeaders, type RemoveOptions, type RemoveResult } from "./remove.ts";
 import { isDryRun, type OperationCall, runOperation } from "./run_operation.ts";
 import {
@@ -31,21 +33,48 @@ import {
   type WaitForInviteResult,
 } from "./wait_for_invite.ts";
 
-/** A participant as Graph returns it (unknown keys are kept). */
-export interface Participant {
-  /** The id. */
+export type { FindCriteria, Participant } from "./roster_match.ts";
+
+/** A call as Graph returns it (unknown keys are kept). */
+export interface CallResource {
+  /** The call id. */
   id: string;
-  /** Who the participant is. */
-  info?: {
-    identity?: Record<string, { id?: string; displayName?: string } | null | undefined>;
-    [key: string]: unknown;
-  };
-  /** Whether the participant is muted. */
-  isMuted?: boolean;
-  /** Whether the participant waits in the lobby. */
-  isInLobby?: boolean;
+  /** `establishing`, `established`, `terminating`, `terminated`, ... */
+  state?: string;
+  /** The app's own participant id. */
+  myParticipantId?: string;
+  /** Why the call ended, once it has. */
+  resultInfo?: CallEndInfo | null;
   /** Other properties. */
   [key: string]: unknown;
+}
+
+/** One call, with the response ids. */
+export interface GetCallResult extends ResponseMeta {
+  /** The call. */
+  call: CallResource;
+}
+
+/** The outcome of a hang-up. */
+export interface HangUpResult extends ResponseMeta {
+  /** The call id. */
+  callId: string;
+  /** True when Graph no longer knew the call (404): it had ended already. */
+  alreadyEnded: boolean;
+}
+
+/** Options of the call-level operations (get, hang up, keep alive). */
+export interface CallOperationOptions {
+  /** Abort signal. */
+  signal?: AbortSignal;
+  /** Return the request instead of sending it. */
+  dryRun?: boolean;
+}
+
+/** Options of a call handle. */
+export interface CallHandleOptions {
+  /** The app's own participant id in the call (a joined call knows it). */
+  myParticipantId?: string;
 }
 
 /** Options for `call.participants()`. */
@@ -116,11 +145,15 @@ export interface RemoveAllExceptResult extends BulkRemoveResult {
 export class CallHandle {
   /** The call id. */
   readonly id: string;
+  /** The app's own participant id, when known (a joined call). */
+  readonly myParticipantId: string | undefined;
   readonly #http: GraphHttp;
+  #keepAlive: AbortController | undefined;
 
   /** Creates the handle; the id is checked here. */
-  constructor(http: GraphHttp, callId: string) {
+  constructor(http: GraphHttp, callId: string, options: CallHandleOptions = {}) {
     this.id = checkId(callId, "callId");
+    this.myParticipantId = options.myParticipantId;
     this.#http = http;
   }
 
@@ -305,6 +338,143 @@ export class CallHandle {
       clientRequestId: r.clientRequestId,
       date: r.date,
     };
+  }
+
+  /** Gets the call (`GET /communications/calls/{id}`): its state, and `resultInfo` once ended. */
+  get(options: CallOperationOptions & { dryRun: true }): Promise<DryRunResult>;
+  /** Gets the call. */
+  get(options?: CallOperationOptions): Promise<GetCallResult>;
+  async get(options: CallOperationOptions = {}): Promise<GetCallResult | DryRunResult> {
+    const r = await this.#run<CallResource>({ name: "getCall", ...common(options) });
+    if (isDryRun(r)) return r;
+    return {
+      call: r.response.body,
+      requestId: r.requestId,
+      clientRequestId: r.clientRequestId,
+      date: r.date,
+    };
+  }
+
+  /**
+   * Hangs up: ends the app's own leg (`DELETE /communications/calls/{id}`); the meeting and
+   * everyone else in it go on. A call Graph no longer knows (404) had ended already: that is
+   * reported, not thrown. Stops the automatic keep-alive.
+   *
+   * @example Leave a meeting whatever happens
+   * ```ts ignore
+   * const call = await graph.joinMeeting(joinUrl);
+   * try {
+   *   // ...
+   * } finally {
+   *   await call.hangUp();
+   * }
+   * ```
+   */
+  hangUp(options: CallOperationOptions & { dryRun: true }): Promise<DryRunResult>;
+  /** Hangs up. */
+  hangUp(options?: CallOperationOptions): Promise<HangUpResult>;
+  async hangUp(options: CallOperationOptions = {}): Promise<HangUpResult | DryRunResult> {
+    if (!options.dryRun) this.stopKeepAlive();
+    try {
+      const r = await this.#run({ name: "hangUp", ...common(options) });
+      if (isDryRun(r)) return r;
+      return {
+        callId: this.id,
+        alreadyEnded: r.response.alreadyDone,
+        requestId: r.requestId,
+        clientRequestId: r.clientRequestId,
+        date: r.date,
+      };
+    } catch (e) {
+      if (!(e instanceof GraphError && e.code === "not_found")) throw e;
+      return {
+        callId: this.id,
+        alreadyEnded: true,
+        requestId: e.requestId,
+        clientRequestId: e.clientRequestId ?? "",
+        date: e.date,
+      };
+    }
+  }
+
+  /** Tells Graph the app is still there (`POST .../keepAlive`); a call without one for 45 minutes ends. */
+  keepAlive(options: CallOperationOptions & { dryRun: true }): Promise<DryRunResult>;
+  /** Sends one keep-alive. */
+  keepAlive(options?: CallOperationOptions): Promise<ResponseMeta>;
+  async keepAlive(options: CallOperationOptions = {}): Promise<ResponseMeta | DryRunResult> {
+    const r = await this.#run({ name: "keepAlive", body: {}, ...common(options) });
+    if (isDryRun(r)) return r;
+    return { requestId: r.requestId, clientRequestId: r.clientRequestId, date: r.date };
+  }
+
+  /**
+   * Sends a keep-alive every `intervalMs` (default 15 minutes, as Microsoft recommends) until
+   * {@link hangUp} or {@link stopKeepAlive}; waits use the pipeline's clock. A failed keep-alive
+   * is reported to `onError` and the loop goes on; a 404 (the call ended) stops it.
+   */
+  startKeepAlive(
+    options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+  ): void {
+    this.stopKeepAlive();
+    const controller = new AbortController();
+    this.#keepAlive = controller;
+    const interval = Math.max(1, options.intervalMs ?? 15 * 60_000);
+    (async () => {
+      while (!controller.signal.aborted) {
+        try {
+          await this.#http.sleep(interval, controller.signal);
+        } catch {
+          return;
+        }
+        if (controller.signal.aborted) return;
+        try {
+          await this.keepAlive({ signal: controller.signal });
+        } catch (e) {
+          if (controller.signal.aborted) return;
+          if (e instanceof GraphError && e.code === "not_found") return;
+          options.onError?.(e);
+        }
+      }
+    })();
+  }
+
+  /** Stops the automatic keep-alive. */
+  stopKeepAlive(): void {
+    this.#keepAlive?.abort();
+    this.#keepAlive = undefined;
+  }
+
+  /**
+   * Finds people in the call's roster: by object id (`user`; a UPN is looked up first), display
+   * name or E.164 number; every match (one person on several devices is several participants),
+   * never the app itself.
+   *
+   * @example Find a user by UPN
+   * ```ts ignore
+   * const matches = await call.find({ user: "adele@contoso.com" });
+   * for (const p of matches) await call.remove(p.id);
+   * ```
+   */
+  async find(
+    criteria: FindCriteria,
+    options: { signal?: AbortSignal; appId?: string } = {},
+  ): Promise<Participant[]> {
+    let wanted = criteria;
+    if (criteria.user !== undefined) {
+      const found = await resolveUser(this.#http, criteria.user, {
+        field: "user",
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      wanted = { user: found.id };
+    }
+    const roster: Participant[] = [];
+    for await (const p of this.participants(options.signal ? { signal: options.signal } : {})) {
+      roster.push(p);
+    }
+    return findInRoster(roster, wanted, {
+      myParticipantId: this.myParticipantId,
+      appId: options.appId ?? this.#http.clientId,
+    });
   }
 
   /** Removes many participants of this call (see `removeMany`). */

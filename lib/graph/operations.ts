@@ -18,6 +18,7 @@
 import { CLOUD_NAMES, type CloudName, CLOUDS } from "../clouds.ts";
 import { GraphcallError } from "../errors.ts";
 import { checkId } from "./ids.ts";
+import { userPathSegment } from "./user_key.ts";
 
 /** The name of an operation of the catalogue. */
 export type OperationName =
@@ -231,7 +232,8 @@ export function isOperationName(value: string): value is OperationName {
 
 /**
  * The path of an operation with its parameters: each is checked as an id (the error names the
- * field given in `fields`, or the parameter) and URL-encoded.
+ * field given in `fields`, or the parameter) and URL-encoded; a `userId` is an object id or a
+ * UPN, encoded as Graph's user-get page says (user_key.ts).
  *
  * @example The path of a removal
  * ```ts
@@ -247,7 +249,9 @@ export function operationPath(
 ): string {
   return OPERATION_CATALOGUE[name].path.replace(/\{(\w+)\}/g, (_m, key: string) => {
     const field = fields[key] ?? key;
-    return encodeURIComponent(checkId(params[key], field));
+    return key === "userId"
+      ? userPathSegment(params[key], field)
+      : encodeURIComponent(checkId(params[key], field));
   });
 }
 
