@@ -104,7 +104,7 @@ export async function loadCertificate(
   }
   let password = source.password;
   if (bytes) {
-    text = pemFromPkcs12(bytes, password, field, where);
+    text = await pemFromPkcs12(bytes, password, field, where);
     // The key came out of the PFX unencrypted; the password was for the PFX.
     password = undefined;
   }
