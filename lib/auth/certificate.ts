@@ -148,7 +148,7 @@ export async function loadCertificate(
       encrypted
         ? password === undefined
           ? `${keyWhere}: the private key is encrypted and no password was given; set ` +
-            `AZURE_CLIENT_CERTIFICATE_PASSWORD or pass --certificate-password-file FILE`
+            `AZURE_CLIENT_CERTIFICATE_PASSWORD or the certificatePasswordFile option`
           : `${keyWhere}: the private key is encrypted and the password is wrong`
         : `${keyWhere}: the private key could not be read (expected PKCS#8 "BEGIN PRIVATE KEY", ` +
           `PKCS#1 "BEGIN RSA PRIVATE KEY" or "BEGIN ENCRYPTED PRIVATE KEY")`,
