@@ -1,7 +1,8 @@
 /**
  * The credential path must not load the heavy packages (certificate creation, its metadata
- * polyfill, the PFX parser) until one is used: read `deno info --json` and follow only static
- * imports (a literal `import()` is listed with `isDynamic: true`).
+ * polyfill, the PFX parser), nor `node:crypto` (about 20 ms to start), until one is used: read
+ * `deno info --json` and follow only static imports (a literal `import()` is listed with
+ * `isDynamic: true`).
  */
 
 import assert from "node:assert/strict";
@@ -27,8 +28,15 @@ interface Info {
   npmPackages: Record<string, { name: string; dependencies: string[] }>;
 }
 
-/** The npm package names a module reaches: statically only, or with dynamic imports too. */
-async function reachedPackages(file: string, withDynamic = false): Promise<Set<string>> {
+/** What a module reaches: statically only, or with dynamic imports too. */
+interface Reached {
+  /** Module specifiers (files, `node:` built-ins, npm entry points). */
+  modules: Set<string>;
+  /** npm package names, with their own dependencies. */
+  packages: Set<string>;
+}
+
+async function reached(file: string, withDynamic = false): Promise<Reached> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", file],
     cwd: ROOT,
@@ -60,17 +68,23 @@ async function reachedPackages(file: string, withDynamic = false): Promise<Set<s
       queue.push(dep.code.specifier);
     }
   }
-  return packages;
+  return { modules: seen, packages };
+}
+
+async function reachedPackages(file: string, withDynamic = false): Promise<Set<string>> {
+  return (await reached(file, withDynamic)).packages;
 }
 
 function heavy(packages: Set<string>): string[] {
   return [...packages].filter((name) => HEAVY.some((re) => re.test(name)));
 }
 
-Deno.test("importing the credential path loads no certificate-creation library and no PFX parser", async () => {
-  const packages = await reachedPackages("lib/auth/resolve_credential.ts");
+Deno.test("importing the credential path loads no certificate-creation library, no PFX parser and no node:crypto", async () => {
+  const { modules, packages } = await reached("lib/auth/resolve_credential.ts");
   assert.ok(packages.has("jose"), `the walk found jose: ${[...packages]}`);
   assert.deepEqual(heavy(packages), []);
+  assert.ok(!modules.has("node:crypto"), "node:crypto is imported when a certificate is loaded");
+  assert.ok((await reached("lib/auth/certificate.ts", true)).modules.has("node:crypto"));
   assert.deepEqual(heavy(await reachedPackages("lib/auth/create_certificate.ts")), []);
 });
 
