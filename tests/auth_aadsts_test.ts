@@ -94,7 +94,7 @@ Deno.test("each mapped AADSTS code from the emulator becomes an AuthError with i
   await t.step("AADSTS90002: the fix names the tenant and the cloud", async () => {
     const e = await failure({ tenantId: "nowhere.onmicrosoft.com", clientSecret: SECRET });
     assert.deepEqual(e.aadsts, [90002]);
-    assert.match(e.remediation!, /tenant id or domain.*cloud \(--cloud\)/);
+    assert.match(e.remediation!, /tenant id or domain.*cloud \(the cloud option\)/);
   });
 
   await t.step("AADSTS700027: the fix prints both thumbprints and the chain option", async () => {
@@ -108,7 +108,7 @@ Deno.test("each mapped AADSTS code from the emulator becomes an AuthError with i
       e.remediation!,
       new RegExp(`Entra looked for the key by thumbprint ${stranger.thumbprintSha256}`),
     );
-    assert.match(e.remediation!, /--send-certificate-chain/);
+    assert.match(e.remediation!, /the sendCertificateChain option/);
   });
 
   await t.step("AADSTS700024: the fix prints local and server time and the skew", async () => {

@@ -250,13 +250,13 @@ Deno.test("doctor: a key that does not belong to the certificate fails the key c
   assert.equal(report.exitCode, 2);
 });
 
-Deno.test("doctor: no credential at all fails the credential line naming the flag and variable; exit 2", async () => {
+Deno.test("doctor: no credential at all fails the credential line naming the option and variable; exit 2", async () => {
   await using t = await setup();
   const { certificate: _, ...options } = t.options;
   const report = await diagnose(options);
   const credential = check(report, "credential");
   assert.equal(credential.status, "fail");
-  assert.match(credential.detail, /--certificate/);
+  assert.match(credential.detail, /the certificate, .* option/);
   assert.match(credential.detail, /AZURE_CLIENT_CERTIFICATE_PATH/);
   assert.equal(check(report, "certificate").status, "skip");
   assert.equal(report.exitCode, 2);

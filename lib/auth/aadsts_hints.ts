@@ -15,9 +15,10 @@ export const AADSTS_HINTS: Readonly<Record<number, string>> = Object.freeze({
   7000218: "No credential was sent: give a certificate, a secret or a federated token.",
   700016:
     "The app was not found in this tenant: check the tenant and client ids, and that an admin consented to the app there.",
-  90002: "The tenant was not found: check the tenant id or domain, and the cloud (--cloud).",
+  90002:
+    "The tenant was not found: check the tenant id or domain, and the cloud (the cloud option).",
   700027:
-    "The certificate that signed the assertion is not the one uploaded to the app registration. Upload this certificate, or use the one that is there; subject-name/issuer setups need --send-certificate-chain.",
+    "The certificate that signed the assertion is not the one uploaded to the app registration. Upload this certificate, or use the one that is there; subject-name/issuer setups need the sendCertificateChain option.",
   700024:
     "The client assertion is outside its valid time range: check this machine's clock (and time zone).",
   50048: "The assertion's subject must equal its issuer (the client id).",
@@ -31,7 +32,7 @@ export const AADSTS_HINTS: Readonly<Record<number, string>> = Object.freeze({
     "The federated credential's subject matches only when case is ignored: matching is case-sensitive, so fix the case of the subject.",
   700211: "No federated credential matches the token's issuer.",
   700212: "No federated credential matches the token's audience.",
-  90038: "The tenant belongs to another national cloud: choose its cloud with --cloud.",
+  90038: "The tenant belongs to another national cloud: choose its cloud with the cloud option.",
   50196: "Too many identical token requests: cache tokens between calls.",
 });
 
@@ -106,7 +107,7 @@ export function aadstsHint(
     if (c && !c.sentChain) {
       lines.push(
         "If the app trusts certificates by subject name and issuer, send the chain: " +
-          "--send-certificate-chain or AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=true.",
+          "the sendCertificateChain option or AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=true.",
       );
     }
   } else if (code === 700024) {

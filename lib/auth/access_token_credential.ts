@@ -17,7 +17,7 @@ export interface AccessTokenCredentialOptions {
   token: string;
   /** Where it came from, for messages (never the token). */
   source: string;
-  /** The field named in errors, e.g. `--access-token-file` or `GRAPHCALL_ACCESS_TOKEN`. */
+  /** The field named in errors, e.g. `accessTokenFile` or `GRAPHCALL_ACCESS_TOKEN`. */
   field: string;
   /** The Graph root whose audience the token must carry, e.g. `https://graph.microsoft.com`. */
   graphAudience: string;
@@ -79,7 +79,7 @@ export class AccessTokenCredential implements TokenCredential {
       throw new InvalidInputError(
         options.field,
         `the token is for "${claims.aud ?? "(no audience)"}", not for ${want}; ` +
-          `ask for a token with the scope ${want}/.default (or choose the token's cloud with --cloud)`,
+          `ask for a token with the scope ${want}/.default (or choose the token's cloud with the cloud option)`,
       );
     }
     const tenant = options.tenantId?.toLowerCase();

@@ -1,11 +1,13 @@
 /**
  * Loading an app's certificate credential: the certificate(s) and the private key, from PEM text
  * or files, checked (key matches, within validity) and ready to sign client assertions.
+ * `node:crypto` (about 20 ms to load) is imported when the first certificate is loaded, so a
+ * script that never uses a certificate does not pay for it.
  *
  * @module
  */
 
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import type { KeyObject, X509Certificate } from "node:crypto";
 import { InvalidInputError } from "../errors.ts";
 import { digest, parsePemBlocks, toBase64Url, toHex } from "../encoding.ts";
 import { registerSecret } from "../redact.ts";
@@ -92,6 +94,7 @@ export async function loadCertificate(
   source: CertificateSource,
   options: LoadCertificateOptions = {},
 ): Promise<LoadedCertificate> {
+  const nodeCrypto = await import("node:crypto");
   const field = options.field ?? "certificate";
   const where = source.path ?? (source.pfx ? "inline PFX" : "inline PEM");
   registerSecret(source.password);
@@ -104,7 +107,7 @@ export async function loadCertificate(
   }
   let password = source.password;
   if (bytes) {
-    text = pemFromPkcs12(bytes, password, field, where);
+    text = await pemFromPkcs12(bytes, password, field, where);
     // The key came out of the PFX unencrypted; the password was for the PFX.
     password = undefined;
   }
@@ -136,7 +139,7 @@ export async function loadCertificate(
     /Proc-Type:\s*4,ENCRYPTED/.test(keyBlock.text);
   let privateKey: KeyObject;
   try {
-    privateKey = createPrivateKey(
+    privateKey = nodeCrypto.createPrivateKey(
       encrypted
         ? { key: keyBlock.text, format: "pem", passphrase: password ?? "" }
         : { key: keyBlock.text, format: "pem" },
@@ -148,7 +151,7 @@ export async function loadCertificate(
       encrypted
         ? password === undefined
           ? `${keyWhere}: the private key is encrypted and no password was given; set ` +
-            `AZURE_CLIENT_CERTIFICATE_PASSWORD or pass --certificate-password-file FILE`
+            `AZURE_CLIENT_CERTIFICATE_PASSWORD or the certificatePasswordFile option`
           : `${keyWhere}: the private key is encrypted and the password is wrong`
         : `${keyWhere}: the private key could not be read (expected PKCS#8 "BEGIN PRIVATE KEY", ` +
           `PKCS#1 "BEGIN RSA PRIVATE KEY" or "BEGIN ENCRYPTED PRIVATE KEY")`,
@@ -163,7 +166,7 @@ export async function loadCertificate(
   for (const block of certBlocks) {
     let cert: X509Certificate;
     try {
-      cert = new X509Certificate(block.text);
+      cert = new nodeCrypto.X509Certificate(block.text);
     } catch (e) {
       throw new InvalidInputError(field, `${where}: a certificate could not be parsed`, {
         cause: e,

@@ -1,12 +1,12 @@
 /**
  * Making a self-signed certificate for an app registration (`New-SelfSignedCertificate` parity):
- * an RSA key and an X.509 certificate, as PEM.
+ * an RSA key and an X.509 certificate, as PEM. `node:crypto` cannot write certificates, so this
+ * uses @peculiar/x509, loaded on the first certificate made: importing this module costs nothing
+ * until then.
  *
  * @module
  */
 
-import "npm:reflect-metadata@^0.2";
-import * as x509 from "npm:@peculiar/x509@^2.2";
 import { InvalidInputError } from "../errors.ts";
 import { digest, toBase64Url, toHex, toPem } from "../encoding.ts";
 
@@ -46,6 +46,20 @@ export interface CreatedCertificate {
   subject: string;
 }
 
+type X509 = typeof import("npm:@peculiar/x509@^2.2");
+let x509Loading: Promise<X509> | undefined;
+
+/** @peculiar/x509, imported on first use (after the metadata polyfill it relies on). */
+function loadX509(): Promise<X509> {
+  x509Loading ??= import("npm:reflect-metadata@^0.2")
+    .then(() => import("npm:@peculiar/x509@^2.2"))
+    .catch((e) => {
+      x509Loading = undefined;
+      throw e;
+    });
+  return x509Loading;
+}
+
 const SUBJECT_RE =
   /^[A-Za-z]{1,8}=[A-Za-z0-9 ._-]{1,64}(,\s*[A-Za-z]{1,8}=[A-Za-z0-9 ._-]{1,64}){0,5}$/;
 
@@ -80,6 +94,7 @@ export async function createCertificate(
     publicExponent: new Uint8Array([1, 0, 1]),
     modulusLength: keySize,
   };
+  const x509 = await loadX509();
   const keys = await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
   const notBefore = options.notBefore ?? new Date(Date.now() - 60_000);
   const notAfter = options.notAfter ??

@@ -26,7 +26,7 @@ export interface GetTokenOptions {
 export interface TokenCredential {
   /** What kind of credential this is, e.g. `certificate`, `secret`, `federated`, `token`. */
   readonly kind: string;
-  /** Where it came from, for `--verbose` and doctor (never the secret itself). */
+  /** Where it came from, for messages and doctor (never the secret itself). */
   readonly source: string;
   /**
    * What distinguishes this credential from others of the same app in cache keys (a thumbprint,

@@ -2,12 +2,12 @@
  * Reading PFX/PKCS#12 files (what Windows' certificate export and `New-SelfSignedCertificate`
  * produce) into PEM text the certificate loader understands. `node:crypto` has no PKCS#12 reader,
  * so this uses node-forge, which reads both the modern (PBES2/AES, SHA-256 MAC) and the legacy
- * (3DES/RC2, SHA-1 MAC) encodings.
+ * (3DES/RC2, SHA-1 MAC) encodings. node-forge is large, so it is loaded on the first PFX file
+ * only: importing this module costs nothing until then.
  *
  * @module
  */
 
-import forgeModule from "npm:node-forge@^1.3";
 import { InvalidInputError } from "../errors.ts";
 
 // The few node-forge functions used here, typed locally: @types/node-forge would pull
@@ -33,7 +33,20 @@ interface ForgeSubset {
   };
   pem: { encode(msg: { type: string; body: string }): string };
 }
-const forge = forgeModule as unknown as ForgeSubset;
+
+let forgeLoading: Promise<ForgeSubset> | undefined;
+
+/** node-forge, imported on first use. */
+function loadForge(): Promise<ForgeSubset> {
+  forgeLoading ??= import("npm:node-forge@^1.3").then(
+    (m) => (m.default ?? m) as unknown as ForgeSubset,
+    (e) => {
+      forgeLoading = undefined;
+      throw e;
+    },
+  );
+  return forgeLoading;
+}
 
 // PKCS#12 bag types (RFC 7292 section 4.2).
 const KEY_BAG = "1.2.840.113549.1.12.10.1.1";
@@ -60,12 +73,13 @@ export function isPkcs12(bytes: Uint8Array): boolean {
  * @throws {InvalidInputError} naming `where` when the password is missing or wrong, or the file
  * holds no key or no certificate.
  */
-export function pemFromPkcs12(
+export async function pemFromPkcs12(
   bytes: Uint8Array,
   password: string | undefined,
   field: string,
   where: string,
-): string {
+): Promise<string> {
+  const forge = await loadForge();
   let p12: ReturnType<ForgeSubset["pkcs12"]["pkcs12FromAsn1"]>;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.binary.raw.encode(bytes));
@@ -78,7 +92,7 @@ export function pemFromPkcs12(
       badPassword
         ? password === undefined
           ? `${where}: the PFX file is protected and no password was given; set ` +
-            `AZURE_CLIENT_CERTIFICATE_PASSWORD or pass --certificate-password-file FILE`
+            `AZURE_CLIENT_CERTIFICATE_PASSWORD or the certificatePasswordFile option`
           : `${where}: the PFX password is wrong`
         : `${where}: the PFX file could not be read`,
     );

@@ -8,6 +8,7 @@
 import { type Command, Option } from "npm:@commander-js/extra-typings@15.1.0";
 import type { ConnectOptions } from "../graph/connect.ts";
 import { InvalidInputError } from "../errors.ts";
+import { checkHostUrl } from "../auth/host_url.ts";
 import { registerSecret } from "../redact.ts";
 import type { Io } from "./io.ts";
 import type { OutputFormat } from "./render.ts";
@@ -126,19 +127,6 @@ export function outputFormat(options: GlobalOptions): OutputFormat {
   return options.output === "json" ? "json" : "table";
 }
 
-function checkUrl(value: string, field: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidInputError(field, `"${value}" is not a URL; give e.g. http://127.0.0.1:8080`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidInputError(field, "must be an http or https URL");
-  }
-  return url.origin + url.pathname.replace(/\/+$/, "");
-}
-
 /** Turns the global options into connect options, reading the environment through `io`. */
 export function connectOptionsFrom(options: GlobalOptions, io: Io): ConnectOptions {
   refuseClientSecret(options);
@@ -175,14 +163,13 @@ export function connectOptionsFrom(options: GlobalOptions, io: Io): ConnectOptio
   if (options.accessTokenFile) out.accessTokenFile = options.accessTokenFile;
   if (options.tokenCache) out.tokenCachePath = options.tokenCache;
   if (options.cloud) out.cloud = options.cloud;
-  const emulator = options.emulator ?? io.env("GRAPHCALL_EMULATOR_URL");
-  if (emulator) {
-    const url = checkUrl(emulator, options.emulator ? "--emulator" : "GRAPHCALL_EMULATOR_URL");
-    out.graphUrl = url;
-    out.authorityUrl = url;
+  // The library reads GRAPHCALL_EMULATOR_URL and AZURE_AUTHORITY_HOST itself (as `connect()`
+  // does for a script); flags are checked here, by the same policy, so a bad one fails early.
+  if (options.emulator) out.emulatorUrl = checkHostUrl(options.emulator, "--emulator");
+  if (options.graphUrl) out.graphUrl = checkHostUrl(options.graphUrl, "--graph-url");
+  if (options.authorityUrl) {
+    out.authorityUrl = checkHostUrl(options.authorityUrl, "--authority-url");
   }
-  if (options.graphUrl) out.graphUrl = checkUrl(options.graphUrl, "--graph-url");
-  if (options.authorityUrl) out.authorityUrl = checkUrl(options.authorityUrl, "--authority-url");
   return out;
 }
 

@@ -15,7 +15,7 @@ import type { CallHandle, Participant } from "../graph/call.ts";
 import type { GraphTraceEvent } from "../graph/graph_http.ts";
 import type { BulkItemResult } from "../graph/bulk_result.ts";
 import { exitCodeFor, GraphcallError } from "../errors.ts";
-import { getCloud } from "../clouds.ts";
+import { resolveHosts } from "../auth/hosts.ts";
 import { redact } from "../redact.ts";
 import { connectOptionsFrom, type GlobalOptions, runtimeOptionsFrom } from "./global_options.ts";
 import type { Io } from "./io.ts";
@@ -66,14 +66,13 @@ export async function dryRunCall(
   io: Io,
   callId: string,
 ): Promise<CallHandle> {
-  const connect = connectOptionsFrom(options, io);
-  const cloud = getCloud(connect.cloud ?? io.env("GRAPHCALL_CLOUD") ?? "Global", "--cloud");
+  const { cloud, graphUrl } = resolveHosts(connectOptionsFrom(options, io));
   const [{ GraphHttp }, { CallHandle }] = await Promise.all([
     import("../graph/graph_http.ts"),
     import("../graph/call.ts"),
   ]);
   const http = new GraphHttp({
-    graphUrl: connect.graphUrl ?? cloud.graphUrl,
+    graphUrl,
     cloud: cloud.name,
     ...runtimeOptionsFrom(options),
     credential: {

@@ -10,6 +10,7 @@ import { exitCodeFor, GraphcallError, InvalidInputError } from "../errors.ts";
 import { redact } from "../redact.ts";
 import type { Painter } from "./colour.ts";
 import type { Io } from "./io.ts";
+import { flagForField, messageWithFlags, withFlags } from "./option_flags.ts";
 
 /** Output format. */
 export type OutputFormat = "table" | "json";
@@ -68,6 +69,11 @@ export function errorDocument(
     for (const [k, v] of Object.entries(error.toJSON())) {
       if (v !== undefined && !(Array.isArray(v) && v.length === 0)) body[k] = v;
     }
+    // The library names option keys; the CLI names its flags.
+    const field = typeof body.field === "string" ? body.field : undefined;
+    body.message = messageWithFlags(body.message, field);
+    if (field !== undefined) body.field = flagForField(field);
+    if (typeof body.remediation === "string") body.remediation = withFlags(body.remediation);
   } else {
     body = {
       code: "internal",
@@ -75,6 +81,16 @@ export function errorDocument(
     };
   }
   return { ok: false, ...(command ? { command } : {}), exitCode, error: body };
+}
+
+/**
+ * An error's message as the CLI prints it: a library error's option keys (its `field`, and
+ * "the tenantId option" in its text) become the CLI's flags.
+ */
+export function cliMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const field = "field" in error && typeof error.field === "string" ? error.field : undefined;
+  return error instanceof GraphcallError ? messageWithFlags(error.message, field) : error.message;
 }
 
 /** The one-line hint appended to usage errors. */
@@ -108,14 +124,11 @@ export function reportError(
     return code;
   }
   const paint = options.paint ?? ((_s, t) => t);
-  const message = redact(error instanceof Error ? error.message : String(error)).replace(
-    /\s*\n\s*/g,
-    " ",
-  );
+  const message = redact(cliMessage(error)).replace(/\s*\n\s*/g, " ");
   const hint = error instanceof InvalidInputError ? ` ${helpHint(options.command)}` : "";
   io.err(`graphcall: ${paint("red", "error:")} ${message}${hint}\n`);
   if (error instanceof GraphcallError && error.remediation) {
-    io.err(`graphcall: fix: ${redact(error.remediation)}\n`);
+    io.err(`graphcall: fix: ${redact(withFlags(error.remediation))}\n`);
   }
   if (
     options.verbose && !(error instanceof GraphcallError) && error instanceof Error && error.stack

@@ -15,7 +15,8 @@ import type { CertificateSource } from "../auth/certificate.ts";
 import { type CredentialOptions, readEnv, resolveCredential } from "../auth/resolve_credential.ts";
 import type { ResolvedCredential } from "../auth/resolve_credential.ts";
 import { type OperationName, PARTICIPANT_OPERATIONS } from "../graph/operations.ts";
-import { type Cloud, getCloud } from "../clouds.ts";
+import type { Cloud } from "../clouds.ts";
+import { resolveHosts } from "../auth/hosts.ts";
 import {
   AuthError,
   EXIT_CODES,
@@ -54,6 +55,7 @@ export interface DiagnoseOptions extends CredentialOptions {
   /**
    * The admin URL of a graphcall emulator (`{url}/_emulator`): lets the policy step read the
    * emulated tenant's `allowRemoveParticipantAppIds`. Real tenants have no such endpoint.
+   * Default: `{authorityUrl}/_emulator` when `emulatorUrl` or `GRAPHCALL_EMULATOR_URL` is set.
    */
   emulatorAdminUrl?: string;
   /** Clock-skew thresholds (warn above 60 s, fail above 300 s by default). */
@@ -133,7 +135,10 @@ function skipped(id: string, title: string, why: string): Finding {
 export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorReport> {
   const now = options.now ?? Date.now;
   const doFetch = options.fetch ?? fetch;
-  const cloud = getCloud(options.cloud ?? readEnv("GRAPHCALL_CLOUD", options.env) ?? "Global");
+  // The same hosts `connect()` would use: options, then AZURE_AUTHORITY_HOST and
+  // GRAPHCALL_EMULATOR_URL.
+  const hosts = resolveHosts(options);
+  const cloud = hosts.cloud;
   const callId = options.callId === undefined ? undefined : checkId(options.callId, "call");
   const operations = options.operations ?? [];
   for (const op of operations) {
@@ -170,7 +175,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
   findings.push(certificate);
 
   // Clock.
-  const graphUrl = (resolved?.graphUrl ?? options.graphUrl ?? cloud.graphUrl).replace(/\/+$/, "");
+  const graphUrl = resolved?.graphUrl ?? hosts.graphUrl;
   findings.push(await clockCheck(graphUrl, now, doFetch, options.clockSkew));
 
   // Token and claims.
@@ -253,7 +258,8 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
       cloud,
       tenantId: resolved?.tenantId ?? options.tenantId ?? readEnv("AZURE_TENANT_ID", options.env),
       tokenTenantId: claims?.tid,
-      emulatorAdminUrl: options.emulatorAdminUrl,
+      emulatorAdminUrl: options.emulatorAdminUrl ??
+        (hosts.emulatorUrl ? `${hosts.authorityUrl}/_emulator` : undefined),
       fetch: doFetch,
     }),
   );

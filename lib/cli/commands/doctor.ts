@@ -14,6 +14,7 @@ import type { CheckStatus, DoctorReport } from "../../tenant/doctor_check.ts";
 import type { Io } from "../io.ts";
 import { connectOptionsFrom, type GlobalOptions, outputFormat } from "../global_options.ts";
 import { printJson } from "../render.ts";
+import { messageWithFlags, withFlags } from "../option_flags.ts";
 import { redact } from "../../redact.ts";
 
 const MARKS: Record<CheckStatus, string> = { pass: "✓", warn: "!", fail: "✗", skip: "-" };
@@ -79,7 +80,6 @@ export function doctorCommand(io: Io, setExit: (code: number) => void) {
     .action(async (opts, cmd) => {
       const g = cmd.optsWithGlobals() as GlobalOptions;
       const connect = connectOptionsFrom(g, io);
-      const emulator = g.emulator ?? io.env("GRAPHCALL_EMULATOR_URL");
       const operations = opts.require === undefined ? undefined : opts.require.split(",").map((
         s,
       ) => s.trim()).filter(Boolean) as OperationName[];
@@ -90,15 +90,21 @@ export function doctorCommand(io: Io, setExit: (code: number) => void) {
         ...connect,
         ...(opts.call !== undefined ? { callId: opts.call } : {}),
         ...(operations ? { operations } : {}),
-        ...(emulator && connect.graphUrl
-          ? { emulatorAdminUrl: `${connect.authorityUrl ?? connect.graphUrl}/_emulator` }
-          : {}),
       });
+      // Details and fixes name the library's option keys; print the CLI's flags instead.
+      const shown: DoctorReport = {
+        ...report,
+        checks: report.checks.map((c) => ({
+          ...c,
+          detail: messageWithFlags(c.detail),
+          ...(c.fix !== undefined ? { fix: withFlags(c.fix) } : {}),
+        })),
+      };
       if (outputFormat(g) === "json") {
-        printJson(io, { ok: report.ok, exitCode: report.exitCode, checks: report.checks });
+        printJson(io, { ok: shown.ok, exitCode: shown.exitCode, checks: shown.checks });
       } else {
         const fancy = io.isTerminal && !io.env("NO_COLOR");
-        io.out(renderReport(report, { fancy, ...(g.quiet ? { quiet: true } : {}) }));
+        io.out(renderReport(shown, { fancy, ...(g.quiet ? { quiet: true } : {}) }));
       }
       setExit(report.exitCode);
     });
