@@ -98,12 +98,13 @@ PowerShell names (case-insensitive, parameters by unambiguous prefix):
 Exit codes:
     0  success
     1  unexpected error
-    2  usage error or invalid input (nothing was sent)
+    2  usage error, invalid input or an ambiguous name (nothing was changed)
     3  authentication failed (token could not be obtained)
-    4  call or participant not found
+    4  call, participant, person or user not found
     5  forbidden: missing permission or tenant policy
     6  throttled or service unavailable after retries
     7  network error or timeout
+    8  not admitted to the meeting (lobby timeout), or the app's call ended
   130  interrupted (SIGINT)
 
 `;
