@@ -40,6 +40,8 @@ export interface BuildDeps {
   now?: () => number;
   /** Injectable sleep between token-request retries, ms. */
   sleep?: Sleep;
+  /** Bounds each token acquisition as a whole, ms. */
+  timeoutMs?: number;
 }
 
 /** A built credential, before the cache, and what is known about it. */
@@ -75,6 +77,7 @@ function common(recipe: Exclude<CredentialRecipe, TokenRecipe>, deps: BuildDeps)
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
   };
 }
 
@@ -148,6 +151,7 @@ function buildFederated(recipe: FederatedRecipe, deps: BuildDeps): BuiltCredenti
       ...src.github,
       audience: cloud.federatedAudience,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
     });
     let host = src.github.requestUrl;
     try {

@@ -8,35 +8,18 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential.ts";
 import type { LoadedCertificate } from "./certificate.ts";
 import { type AssertionAlgorithm, createClientAssertion } from "./client_assertion.ts";
-import { requestAccessToken, tokenEndpointFor } from "./token_request.ts";
-import type { Sleep } from "../sleep.ts";
+import { type AppTokenRequest, requestAccessToken, tokenEndpointFor } from "./token_request.ts";
 
 /** Options for {@link CertificateCredential}. */
-export interface CertificateCredentialOptions {
-  /** Tenant id (GUID) or domain. */
-  tenantId: string;
-  /** App (client) id. */
-  clientId: string;
+export interface CertificateCredentialOptions extends AppTokenRequest {
   /** The loaded certificate. */
   certificate: LoadedCertificate;
-  /** Authority host, e.g. `https://login.microsoftonline.com`. */
-  authorityUrl: string;
-  /** Scope, e.g. `https://graph.microsoft.com/.default`. */
-  scope: string;
   /** PS256 (default) or RS256. */
   algorithm?: AssertionAlgorithm;
   /** Send `x5c`. */
   sendCertificateChain?: boolean;
   /** Where the certificate came from, for messages. */
   source?: string;
-  /** Injectable fetch. */
-  fetch?: typeof fetch;
-  /** Injectable clock, ms. */
-  now?: () => number;
-  /** Injectable sleep between retries, ms. */
-  sleep?: Sleep;
-  /** Called with each secret value sent or received (besides registerSecret). */
-  onSecret?: (value: string) => void;
 }
 
 /** Gets app-only tokens with a certificate client assertion. */

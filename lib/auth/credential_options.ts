@@ -90,4 +90,9 @@ export interface CredentialOptions {
   now?: () => number;
   /** Injectable sleep between token-request retries, ms. */
   sleep?: Sleep;
+  /**
+   * Bounds each token acquisition as a whole (every attempt and wait, the federated token's
+   * request included), ms. Default: 30 s per attempt, 3 attempts.
+   */
+  timeoutMs?: number;
 }

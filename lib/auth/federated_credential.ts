@@ -10,10 +10,14 @@
 
 import { decodeJwt } from "npm:jose@^6.2";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential.ts";
-import { requestAccessToken, type TokenRequestCredential } from "./token_request.ts";
+import {
+  type AppTokenRequest,
+  requestAccessToken,
+  type TokenRequestCredential,
+} from "./token_request.ts";
 import { AuthError, InvalidInputError, MissingCredentialError } from "../errors.ts";
+import { type Answer, exchange, ExchangeFailure } from "../http_exchange.ts";
 import { redact, registerSecret } from "../redact.ts";
-import type { Sleep } from "../sleep.ts";
 
 /** Supplies a fresh external token (a JWT) for each exchange. */
 export type AssertionSource = () => Promise<string>;
@@ -31,7 +35,12 @@ export interface GithubActionsAssertionOptions {
   audience: string;
   /** Injectable fetch. */
   fetch?: typeof fetch;
+  /** Give up on GitHub's answer after this long, ms (default 10 000). */
+  timeoutMs?: number;
 }
+
+/** The largest answer read from GitHub's OIDC token service (a token is a few kilobytes). */
+export const MAX_OIDC_BODY_BYTES = 64 * 1024;
 
 /**
  * A source that asks GitHub Actions for a new OIDC token on every call (they live about 5
@@ -57,24 +66,37 @@ export function githubActionsAssertion(options: GithubActionsAssertionOptions): 
       throw new InvalidInputError("ACTIONS_ID_TOKEN_REQUEST_URL", "is not a URL");
     }
     url.searchParams.set("audience", options.audience);
-    let response: Response;
+    const budgetMs = Math.max(1, Math.min(options.timeoutMs ?? 10_000, 10_000));
+    let answer: Answer;
     try {
-      response = await (options.fetch ?? fetch)(url, {
+      answer = await exchange(options.fetch ?? fetch, url.href, {
+        method: "GET",
         headers: {
           authorization: `Bearer ${options.requestToken}`,
           accept: "application/json; api-version=2.0",
         },
-      });
+      }, { budgetMs, maxBodyBytes: MAX_OIDC_BODY_BYTES });
     } catch (e) {
+      if (!(e instanceof ExchangeFailure)) throw e;
+      const why = e.kind === "timeout"
+        ? `did not answer within ${budgetMs} ms`
+        : e.kind === "redirect"
+        ? `answered ${e.status} redirecting to ${
+          redact(e.location ?? "(no location)")
+        }, which graphcall does not follow`
+        : e.kind === "tooLarge"
+        ? `answered with a body over ${MAX_OIDC_BODY_BYTES} bytes, which was not read`
+        : `could not be reached: ${redact(e.message)}`;
       throw new AuthError(
-        `could not reach GitHub's OIDC token service at ${url.origin}: ${
-          redact(e instanceof Error ? e.message : String(e))
-        }`,
+        `GitHub's OIDC token service at ${url.origin} ${why}`,
         {},
-        { code: "network" },
+        {
+          code: e.kind === "timeout" ? "timeout" : e.kind === "network" ? "network" : "auth_failed",
+          remediation: "Retry the job; check ACTIONS_ID_TOKEN_REQUEST_URL is GitHub's own.",
+        },
       );
     }
-    const text = await response.text();
+    const { response, text } = answer;
     if (!response.ok) {
       throw new AuthError(
         `GitHub's OIDC token service answered ${response.status}`,
@@ -133,29 +155,13 @@ export function tokenFileAssertion(
 }
 
 /** Where a federated credential's token comes from, for messages. */
-export interface FederatedCredentialOptions {
-  /** Tenant id or domain. */
-  tenantId: string;
-  /** App (client) id. */
-  clientId: string;
-  /** Authority host. */
-  authorityUrl: string;
-  /** Scope. */
-  scope: string;
+export interface FederatedCredentialOptions extends AppTokenRequest {
   /** Supplies the external token, fresh for each exchange. */
   getAssertion: AssertionSource;
   /** Where the token comes from, for messages. */
   source: string;
   /** Identifies the source in cache keys (e.g. `file:/path`, `github:host`). */
   identity: string;
-  /** Called with each token obtained (besides registerSecret). */
-  onSecret?: (value: string) => void;
-  /** Injectable fetch. */
-  fetch?: typeof fetch;
-  /** Injectable clock, ms. */
-  now?: () => number;
-  /** Injectable sleep between retries, ms. */
-  sleep?: Sleep;
 }
 
 function presented(jwt: string): { issuer: string; subject: string; audience: string } | undefined {

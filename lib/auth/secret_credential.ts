@@ -7,33 +7,16 @@
  */
 
 import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential.ts";
-import { requestAccessToken } from "./token_request.ts";
+import { type AppTokenRequest, requestAccessToken } from "./token_request.ts";
 import { digest, toHex } from "../encoding.ts";
 import { registerSecret } from "../redact.ts";
-import type { Sleep } from "../sleep.ts";
 
 /** Options for {@link SecretCredential}. */
-export interface SecretCredentialOptions {
-  /** Tenant id (GUID) or domain. */
-  tenantId: string;
-  /** App (client) id. */
-  clientId: string;
+export interface SecretCredentialOptions extends AppTokenRequest {
   /** The secret's value (not its ID). Secret. */
   clientSecret: string;
-  /** Authority host. */
-  authorityUrl: string;
-  /** Scope, e.g. `https://graph.microsoft.com/.default`. */
-  scope: string;
   /** Where the secret came from, for messages. */
   source: string;
-  /** Injectable fetch. */
-  fetch?: typeof fetch;
-  /** Injectable clock, ms. */
-  now?: () => number;
-  /** Injectable sleep between retries, ms. */
-  sleep?: Sleep;
-  /** Called with each secret value sent or received (besides registerSecret). */
-  onSecret?: (value: string) => void;
 }
 
 /** A short, non-reversible fingerprint of a secret for cache keys (SHA-256, 16 hex digits). */

@@ -5,11 +5,12 @@
  * @module
  */
 
-import { AuthError, GraphcallError } from "../errors.ts";
+import { AuthError, type ErrorCode, GraphcallError } from "../errors.ts";
 import { redact, registerSecret } from "../redact.ts";
 import { aadstsHint, type HintContext } from "./aadsts_hints.ts";
 import type { AccessToken } from "./credential.ts";
 import { realSleep, type Sleep } from "../sleep.ts";
+import { type Answer, exchange, ExchangeFailure } from "../http_exchange.ts";
 import { parseRetryAfter } from "../retry_after.ts";
 import { withRetries } from "../retry.ts";
 
@@ -55,6 +56,11 @@ export interface TokenRequestOptions {
   signal?: AbortSignal;
   /** Timeout of each attempt, ms (a slow answer is retried like a lost one). Default 30 000. */
   timeoutMs?: number;
+  /**
+   * Timeout of the whole acquisition, every attempt and wait included, ms: no attempt starts, and
+   * none runs, past it. Default: none beyond `maxAttempts` x `timeoutMs` and the waits.
+   */
+  overallTimeoutMs?: number;
 }
 
 /** What every app credential knows: where to ask, for what, and the injectable hooks. */
@@ -75,6 +81,8 @@ export interface AppTokenRequest {
   sleep?: Sleep;
   /** Called with each secret value sent or received. */
   onSecret?: (value: string) => void;
+  /** Bounds each token acquisition as a whole (all attempts and waits), ms. */
+  timeoutMs?: number;
 }
 
 /**
@@ -96,6 +104,7 @@ export async function requestAccessToken(
     ...(app.now ? { now: app.now } : {}),
     ...(app.sleep ? { sleep: app.sleep } : {}),
     ...(app.onSecret ? { onSecret: app.onSecret } : {}),
+    ...(app.timeoutMs !== undefined ? { overallTimeoutMs: app.timeoutMs } : {}),
     ...(extra.hintContext ? { hintContext: extra.hintContext } : {}),
     ...(extra.signal ? { signal: extra.signal } : {}),
   });
@@ -114,6 +123,8 @@ export type TokenRequestCredential =
 const RETRY_DELAYS_MS = [500, 2000, 5000];
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_RETRY_AFTER_MS = 30_000;
+/** The largest token endpoint answer read. */
+const MAX_TOKEN_BODY_BYTES = 1024 * 1024;
 
 /** The `{authority}/{tenant}/oauth2/v2.0/token` URL. */
 export function tokenEndpointFor(authorityUrl: string, tenant: string): string {
@@ -137,6 +148,7 @@ export function authErrorFromResponse(
   status: number,
   body: unknown,
   context: HintContext = {},
+  fallback: { code?: ErrorCode; remediation?: string } = {},
 ): AuthError {
   const b = (typeof body === "object" && body !== null ? body : {}) as EntraErrorBody;
   const codes = Array.isArray(b.error_codes) ? b.error_codes.filter(Number.isInteger) : [];
@@ -160,7 +172,10 @@ export function authErrorFromResponse(
     ...(b.trace_id ? { traceId: b.trace_id } : {}),
     ...(b.correlation_id ? { correlationId: b.correlation_id } : {}),
     ...(b.timestamp ? { timestamp: b.timestamp } : {}),
-  }, hint ? { remediation: hint } : {});
+  }, {
+    ...(hint ?? fallback.remediation ? { remediation: hint ?? fallback.remediation } : {}),
+    ...(fallback.code ? { code: fallback.code } : {}),
+  });
 }
 
 /**
@@ -178,9 +193,13 @@ export function authErrorFromResponse(
  * ```
  */
 export async function requestToken(options: TokenRequestOptions): Promise<IssuedToken> {
+  const now = options.now ?? Date.now;
+  const deadline = options.overallTimeoutMs === undefined
+    ? undefined
+    : now() + Math.max(1, options.overallTimeoutMs);
   return await withRetries(
     async () => {
-      const outcome = await attemptTokenRequest(options);
+      const outcome = await attemptTokenRequest(options, deadline);
       if ("token" in outcome) return { ok: true, value: outcome.token };
       return {
         ok: false,
@@ -191,7 +210,8 @@ export async function requestToken(options: TokenRequestOptions): Promise<Issued
     },
     {
       maxRetries: Math.max(1, options.maxAttempts ?? 3) - 1,
-      now: options.now ?? Date.now,
+      ...(deadline !== undefined ? { deadline } : {}),
+      now,
       sleep: options.sleep ?? realSleep,
       signal: options.signal,
       backoff: (retry) => RETRY_DELAYS_MS[retry] ?? 5000,
@@ -221,7 +241,10 @@ type Outcome =
   | { token: IssuedToken }
   | { error: GraphcallError; retry?: boolean; retryAfterMs?: number | undefined };
 
-async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcome> {
+async function attemptTokenRequest(
+  options: TokenRequestOptions,
+  deadline: number | undefined,
+): Promise<Outcome> {
   const credential = typeof options.credential === "function"
     ? await options.credential()
     : options.credential;
@@ -240,38 +263,17 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
     form.set("client_assertion_type", JWT_BEARER);
     form.set("client_assertion", credential.clientAssertion);
   }
-  const doFetch = options.fetch ?? fetch;
-  const sentAt = options.now?.() ?? Date.now();
-  const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const attemptTimeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, attemptTimeout])
-    : attemptTimeout;
-  const failed = (e: unknown, what: string): Outcome => {
-    if (options.signal?.aborted) throw aborted(options.signal, options.tokenEndpoint, e);
-    if (attemptTimeout.aborted) {
-      return {
-        error: new GraphcallError(
-          "timeout",
-          `the token endpoint ${options.tokenEndpoint} did not answer within ${timeoutMs} ms`,
-          { cause: e },
-        ),
-        retry: true,
-      };
-    }
-    return {
-      error: new GraphcallError(
-        "network",
-        `${what}: ${redact(e instanceof Error ? e.message : String(e))}`,
-        { cause: e },
-      ),
-      retry: true,
-    };
-  };
-  let response: Response;
-  let text: string;
+  const now = options.now ?? Date.now;
+  const sentAt = now();
+  const perAttempt = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const budget = Math.max(
+    1,
+    Math.min(perAttempt, deadline === undefined ? perAttempt : deadline - sentAt),
+  );
+  const endpoint = options.tokenEndpoint;
+  let answer: Answer;
   try {
-    response = await doFetch(options.tokenEndpoint, {
+    answer = await exchange(options.fetch ?? fetch, endpoint, {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
@@ -279,16 +281,54 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
         "client-request-id": crypto.randomUUID(),
       },
       body: form.toString(),
-      signal,
-    });
+    }, { budgetMs: budget, maxBodyBytes: MAX_TOKEN_BODY_BYTES, signal: options.signal });
   } catch (e) {
-    return failed(e, `could not reach the token endpoint ${options.tokenEndpoint}`);
+    if (!(e instanceof ExchangeFailure)) throw e;
+    switch (e.kind) {
+      case "aborted":
+        throw aborted(options.signal!, endpoint, e.cause);
+      case "timeout":
+        return {
+          error: new GraphcallError(
+            "timeout",
+            `the token endpoint ${endpoint} did not answer within ${budget} ms`,
+            { cause: e.cause },
+          ),
+          retry: true,
+        };
+      case "network":
+        return {
+          error: new GraphcallError(
+            "network",
+            `could not reach the token endpoint ${endpoint}: ${redact(e.message)}`,
+            { cause: e.cause },
+          ),
+          retry: true,
+        };
+      case "redirect":
+        return {
+          error: new AuthError(
+            `the token endpoint ${endpoint} answered ${e.status} redirecting to ${
+              redact(e.location ?? "(no location)")
+            }; graphcall does not follow redirects (the credential would go to another origin)`,
+            { status: e.status },
+            {
+              remediation: "point the authority URL at Entra itself (e.g. " +
+                "https://login.microsoftonline.com), not at a proxy or a page that redirects",
+            },
+          ),
+        };
+      case "tooLarge":
+        return {
+          error: new AuthError(
+            `the token endpoint ${endpoint} answered ${e.status} with a body over ` +
+              `${MAX_TOKEN_BODY_BYTES} bytes; it was not read`,
+            { status: e.status },
+          ),
+        };
+    }
   }
-  try {
-    text = await response.text();
-  } catch (e) {
-    return failed(e, `the token endpoint ${options.tokenEndpoint} dropped the connection`);
-  }
+  const { response, text } = answer;
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -297,16 +337,23 @@ async function attemptTokenRequest(options: TokenRequestOptions): Promise<Outcom
   }
   if (!response.ok) {
     if (response.status >= 500 || response.status === 429) {
+      const code = response.status === 429 ? "throttled" : "service_error";
+      const said = body === undefined
+        ? undefined
+        : authErrorFromResponse(response.status, body, {}, {
+          code,
+          remediation: response.status === 429
+            ? "Entra is throttling this tenant or app: wait a minute and try again, and reuse " +
+              "tokens (graphcall caches them; the token cache file keeps them between runs)"
+            : "Entra is unavailable: try again later",
+        });
       return {
-        error: new GraphcallError(
-          response.status === 429 ? "throttled" : "service_error",
+        error: said ?? new GraphcallError(
+          code,
           `the token endpoint answered ${response.status} ${response.statusText}`.trim(),
         ),
         retry: true,
-        retryAfterMs: parseRetryAfter(
-          response.headers.get("retry-after"),
-          options.now?.() ?? Date.now(),
-        ),
+        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), now()),
       };
     }
     if (body === undefined) {

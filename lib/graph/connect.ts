@@ -1,15 +1,21 @@
 /**
- * `connect()`: the entry point of the API. Resolves a credential (options, then `AZURE_*`), and
- * returns a client whose `call(id)` handles remove, invite, list, get and mute, and whose
- * `removeMany()` removes participants across calls. Nothing is sent by `connect()` itself: the
- * first token is fetched with the first request (so dry runs fetch none).
+ * `connect()`: the entry point of the API. Resolves a credential (options, then `AZURE_*` and
+ * `GRAPHCALL_*`, as the CLI does), and returns a client: `joinMeeting()` and
+ * `removeFromMeeting()` for the path from a join link to a removal, `users.resolve()`,
+ * `call(id)` for a call the app is in (remove, invite, list, get, mute, get the call, hang up),
+ * and `removeMany()` across calls. Nothing is sent by `connect()` itself: the first token is
+ * fetched with the first request (so dry runs fetch none).
  *
  * @module
  */
 
-import { type CredentialOptions, resolveCredential } from "../auth/resolve_credential.ts";
+import { decodeAccessToken } from "../auth/claims.ts";
 import type { TokenCredential } from "../auth/credential.ts";
+import { readEnv } from "../auth/env.ts";
+import { type CredentialOptions, resolveCredential } from "../auth/resolve_credential.ts";
 import type { Cloud } from "../clouds.ts";
+import { InvalidInputError } from "../errors.ts";
+import { isGuid } from "../identifiers.ts";
 import type {
   BulkDryRunResult,
   BulkRemoveOptions,
@@ -17,11 +23,40 @@ import type {
   RemovalItem,
 } from "./bulk_result.ts";
 import { removeMany } from "./bulk_remove.ts";
-import { CallHandle } from "./call.ts";
-import { GraphHttp, type PipelineOptions } from "./graph_http.ts";
+import { CallHandle, type Participant } from "./call.ts";
+import { type DryRunResult, GraphHttp, type PipelineOptions } from "./graph_http.ts";
+import {
+  checkCallbackUri,
+  joinMeeting,
+  type JoinOptions,
+  type MeetingTarget,
+} from "./meeting_join.ts";
+import {
+  type Person,
+  removeFromMeeting,
+  type RemoveFromMeetingDryRun,
+  type RemoveFromMeetingOptions,
+  type RemoveFromMeetingResult,
+} from "./remove_from_meeting.ts";
+import { type DirectoryUser, resolveUser } from "./users.ts";
 
-/** Options for {@link connect}: the credential, and the pipeline's. */
-export interface ConnectOptions extends CredentialOptions, PipelineOptions {}
+/** Options for {@link connect}: the credential, the pipeline's, and the meetings'. */
+export interface ConnectOptions extends CredentialOptions, PipelineOptions {
+  /**
+   * Where Graph sends the notifications of the calls this client joins (HTTPS). Env:
+   * `GRAPHCALL_CALLBACK_URI`. Required against Graph (the bot's registered calling webhook will
+   * do: graphcall polls); on a loopback emulator graphcall supplies one itself.
+   */
+  callbackUri?: string;
+}
+
+/** What the meeting roster of {@link GraphClient.meetingRoster} holds. */
+export interface MeetingRoster {
+  /** The app's call id used to read it (the app has left). */
+  callId: string;
+  /** The people in the meeting, without the app. */
+  participants: Participant[];
+}
 
 /** A connected Graph client. */
 export interface GraphClient {
@@ -44,6 +79,38 @@ export interface GraphClient {
   ): Promise<BulkDryRunResult>;
   /** Removes many participants, across calls, with bounded concurrency. */
   removeMany(items: RemovalItem[], options?: BulkRemoveOptions): Promise<BulkRemoveResult>;
+  /**
+   * Joins a meeting (the app's own call leg) from its join link and waits until the app is in;
+   * resolves with the call handle. Hang up when done (`call.hangUp()`).
+   */
+  joinMeeting(
+    target: MeetingTarget,
+    options: JoinOptions & { dryRun: true },
+  ): Promise<DryRunResult>;
+  /** Joins a meeting and waits until the app is in. */
+  joinMeeting(target: MeetingTarget, options?: JoinOptions): Promise<CallHandle>;
+  /**
+   * The whole job: join the meeting, find each person (UPN, object id, display name or phone),
+   * remove every match, and leave (also on error or abort).
+   */
+  removeFromMeeting(
+    target: MeetingTarget,
+    people: readonly Person[],
+    options: RemoveFromMeetingOptions & { dryRun: true },
+  ): Promise<RemoveFromMeetingDryRun>;
+  /** Removes people from a meeting. */
+  removeFromMeeting(
+    target: MeetingTarget,
+    people: readonly Person[],
+    options?: RemoveFromMeetingOptions,
+  ): Promise<RemoveFromMeetingResult>;
+  /** Joins a meeting, reads who is in it, and leaves. */
+  meetingRoster(target: MeetingTarget, options?: JoinOptions): Promise<MeetingRoster>;
+  /** The directory. */
+  readonly users: {
+    /** A user by UPN (looked up) or object id (returned as it is). */
+    resolve(upnOrId: string, options?: { signal?: AbortSignal }): Promise<DirectoryUser>;
+  };
 }
 
 /**
@@ -113,6 +180,20 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
     clientId: resolved.clientId,
     ...pipelineOptions(options),
   });
+  const callbackUri = options.callbackUri ?? readEnv("GRAPHCALL_CALLBACK_URI", options.env);
+  /** What every join needs besides the link: the callback URI and the tenant. */
+  const joinContext = async (given: JoinOptions) => ({
+    callbackUri: checkCallbackUri(
+      given.callbackUri ?? callbackUri ?? loopbackDefault(resolved.graphUrl),
+      given.callbackUri ? "callbackUri" : callbackUri ? "GRAPHCALL_CALLBACK_URI" : "callbackUri",
+    ),
+    tenantId: given.tenantId ??
+      (isGuid(resolved.tenantId) || given.dryRun
+        ? resolved.tenantId
+        : decodeAccessToken((await resolved.credential.getToken()).token).tid ?? resolved.tenantId),
+  });
+  const join = async (target: MeetingTarget, o: JoinOptions = {}) =>
+    await joinMeeting(http, target, { ...o, ...await joinContext(o) });
   return {
     cloud: resolved.cloud,
     tenantId: resolved.tenantId,
@@ -125,7 +206,48 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
         removeMany(http, (callId) => new CallHandle(http, callId), items, o)) as GraphClient[
           "removeMany"
         ],
+    joinMeeting: join as GraphClient["joinMeeting"],
+    removeFromMeeting:
+      (async (target, people, o = {}) =>
+        await removeFromMeeting(http, target, people, {
+          ...o,
+          ...await joinContext(o),
+        })) as GraphClient["removeFromMeeting"],
+    meetingRoster: async (target, o = {}) => {
+      const call = await join(target, { ...o, dryRun: false }) as CallHandle;
+      try {
+        const participants: Participant[] = [];
+        for await (const p of call.participants(o.signal ? { signal: o.signal } : {})) {
+          if (p.id === call.myParticipantId) continue;
+          participants.push(p);
+        }
+        return { callId: call.id, participants };
+      } finally {
+        await call.hangUp().catch(() => {});
+      }
+    },
+    users: {
+      resolve: (upnOrId, o = {}) =>
+        resolveUser(http, upnOrId, { lookUpIds: true, ...(o.signal ? { signal: o.signal } : {}) }),
+    },
   };
+}
+
+/**
+ * The callback URI when none is given: against a loopback emulator, a loopback address where
+ * nothing listens (graphcall polls); against Graph, none can be made up.
+ */
+function loopbackDefault(graphUrl: string): string {
+  const host = new URL(graphUrl).hostname;
+  if (/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(host)) {
+    return "http://127.0.0.1:9/graphcall-polls";
+  }
+  throw new InvalidInputError(
+    "callbackUri",
+    "joining a meeting needs a callback URI: Graph sends the call's notifications there " +
+      "(HTTPS; the bot's registered calling webhook will do, graphcall polls) — set the " +
+      "callbackUri option or GRAPHCALL_CALLBACK_URI",
+  );
 }
 
 /** The pipeline's options picked out of `connect()`'s. */

@@ -1,6 +1,7 @@
 /**
  * The HTTP pipeline to Graph, as steps:
- * 1. one exchange (exchange.ts): send, read the answer within a per-attempt budget;
+ * 1. one exchange (../http_exchange.ts): send, read the answer within a per-attempt budget and
+ *    a size cap, following no redirect (a 3xx is an error naming where it pointed);
  * 2. the bearer: a token from the credential on every attempt, renewed once after a 401;
  * 3. retries with an overall deadline (the shared loop of ../retry.ts, Graph's rules in
  *    retry_policy.ts), honouring `Retry-After`;
@@ -26,7 +27,7 @@ import { parseRetryAfter } from "../retry_after.ts";
 import { type Attempt, withRetries } from "../retry.ts";
 import { realSleep, type Sleep } from "../sleep.ts";
 import { VERSION } from "../version.ts";
-import { type Answer, exchange, ExchangeFailure } from "./exchange.ts";
+import { type Answer, exchange, ExchangeFailure } from "../http_exchange.ts";
 import { toGraphError } from "./error_mapping.ts";
 import { OPERATION_CATALOGUE, type OperationName } from "./operations.ts";
 import { backoffMs, isIdempotent, isRetryableStatus, RETRY_DEFAULTS } from "./retry_policy.ts";
@@ -331,19 +332,11 @@ export class GraphHttp {
           headers,
           ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
         },
-        budget,
-        signal,
+        { budgetMs: budget, maxBodyBytes: MAX_GRAPH_BODY_BYTES, signal },
       ).catch((e: unknown) => {
-        if (!(e instanceof ExchangeFailure)) throw e;
-        if (e.aborted) throw aborted(e);
-        throw new GraphError(
-          e.timedOut ? "timeout" : "network",
-          e.timedOut
-            ? `Graph did not answer ${request.method} ${url} within ${budget} ms`
-            : `the connection to Graph at ${this.graphUrl} failed: ${redact(e.message)}`,
-          { status: 0, clientRequestId },
-          { cause: e.cause },
-        );
+        throw e instanceof ExchangeFailure
+          ? this.#failed(e, request, url, budget, clientRequestId)
+          : e;
       });
       const { response } = answer;
       this.#trace({
@@ -395,6 +388,56 @@ export class GraphHttp {
     });
   }
 
+  /** Step 1's failures as typed errors: a lost answer (status 0) may be tried again. */
+  #failed(
+    e: ExchangeFailure,
+    request: GraphRequest,
+    url: string,
+    budget: number,
+    clientRequestId: string,
+  ): GraphcallError {
+    switch (e.kind) {
+      case "aborted":
+        return new GraphcallError(
+          "aborted",
+          "the request was aborted; it may or may not have reached Graph",
+          { cause: e.cause },
+        );
+      case "timeout":
+        return new GraphError(
+          "timeout",
+          `Graph did not answer ${request.method} ${url} within ${budget} ms`,
+          { status: 0, clientRequestId },
+          { cause: e.cause },
+        );
+      case "network":
+        return new GraphError(
+          "network",
+          `the connection to Graph at ${this.graphUrl} failed: ${redact(e.message)}`,
+          { status: 0, clientRequestId },
+          { cause: e.cause },
+        );
+      case "redirect":
+        return new GraphError(
+          "service_error",
+          `Graph answered ${e.status} redirecting to ${
+            redact(e.location ?? "(no location)")
+          }; graphcall does not follow redirects`,
+          { status: e.status, clientRequestId },
+          {
+            remediation:
+              "point the Graph URL at Graph itself, not at a proxy or a page that redirects",
+          },
+        );
+      case "tooLarge":
+        return new GraphError(
+          "service_error",
+          `Graph answered ${e.status} with a body over ${MAX_GRAPH_BODY_BYTES} bytes; it was not read`,
+          { status: e.status, clientRequestId },
+        );
+    }
+  }
+
   /** Step 4: an answer as a result, or as a typed error that says whether to try again. */
   #mapAnswer<T>(
     request: GraphRequest,
@@ -436,15 +479,6 @@ export class GraphHttp {
           alreadyDone: !response.ok,
         },
       };
-    }
-    if (response.status >= 300 && response.status < 400) {
-      throw new GraphError(
-        "service_error",
-        `Graph answered ${response.status} redirecting to ${
-          redact(response.headers.get("location") ?? "(no location)")
-        }; graphcall does not follow redirects (a proxy or a wrong --graph-url?)`,
-        { status: response.status, ...definedIds(meta) },
-      );
     }
     const error = toGraphError({
       method: request.method,
@@ -488,6 +522,9 @@ export class GraphHttp {
     });
   }
 }
+
+/** The largest Graph answer read: a roster page is far smaller. */
+export const MAX_GRAPH_BODY_BYTES = 16 * 1024 * 1024;
 
 function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   const present = signals.filter((s): s is AbortSignal => !!s);
