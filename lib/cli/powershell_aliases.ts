@@ -7,8 +7,8 @@
  * - cmdlet and parameter names are case-insensitive; an exact name or alias wins; otherwise a
  *   prefix must name one parameter; when it names several, and exactly one of them is the
  *   cmdlet's own (not a common parameter such as `-InformationAction` or `-WhatIf`), that one wins;
- * - values are `-Name value`, `-Name:value` or `-Name: value`; switches take `-Name:$false`,
- *   `-Name:$true` or a number; a parameter given twice is an error;
+ * - values are `-Name value`, `-Name:value` or `-Name: value`; switches take `-Name:$false` or
+ *   `-Name:$true` (common switches also a number); a parameter given twice is an error;
  * - every parameter the real cmdlet has is known, so prefixes are ambiguous exactly where they
  *   are in PowerShell; the ones graphcall cannot honour are refused with the graphcall way;
  * - the parameter set is resolved from the names given (with the cmdlet's default set), and
@@ -339,7 +339,12 @@ export const POWERSHELL_ALIASES: readonly PowerShellAlias[] = [
     command: ["clouds"],
     parameters: [{ name: "Name", flag: "--name", sets: { [ALL_PARAMETER_SETS]: { position: 0 } } }],
   },
-  { cmdlet: "Get-MgContext", command: ["token", "--show-claims"], parameters: [] },
+  {
+    cmdlet: "Get-MgContext",
+    command: ["token", "--show-claims"],
+    defaultSet: "UserParameterSet",
+    parameters: [],
+  },
   {
     cmdlet: "New-SelfSignedCertificate",
     command: ["cert", "new"],
@@ -448,7 +453,7 @@ export function aliasParameters(alias: PowerShellAlias): AliasParameter[] {
 
 /** The parameter sets of a cmdlet (one, {@link ALL_PARAMETER_SETS}, when it declares none). */
 export function parameterSets(alias: PowerShellAlias): string[] {
-  const names = new Set<string>();
+  const names = new Set<string>(alias.defaultSet ? [alias.defaultSet] : []);
   for (const p of alias.parameters) {
     for (const set of Object.keys(p.sets ?? {})) {
       if (set !== ALL_PARAMETER_SETS) names.add(set);
@@ -502,12 +507,16 @@ function isParameterToken(token: string | undefined): boolean {
   return token !== undefined && /^-[A-Za-z_]/.test(token) && !token.startsWith("--");
 }
 
-/** A switch's `:value`: `$true`, `$false` or a whole number (0 is false), as PowerShell takes. */
-function switchValue(name: string, value: string): boolean {
+/**
+ * A switch's `:value`, as PowerShell takes it: `$true` or `$false`; a common or ShouldProcess
+ * switch (`-Verbose:0`, `-WhatIf:1`) also takes a whole number (0 is false).
+ */
+function switchValue(parameter: AliasParameter, value: string): boolean {
   const v = value.trim().toLowerCase();
   if (v === "$true") return true;
   if (v === "$false") return false;
-  if (/^\d+$/.test(v)) return Number(v) !== 0;
+  if (parameter.common && /^\d+$/.test(v)) return Number(v) !== 0;
+  const name = parameter.name;
   throw new InvalidInputError(
     `-${name}`,
     `is a switch: give -${name}, -${name}:$true or -${name}:$false`,
@@ -638,7 +647,7 @@ export function translateAlias(argv: readonly string[], index: number): Translat
       i++;
     }
     if (parameter.switch) {
-      bind(parameter, value === undefined ? true : switchValue(parameter.name, value));
+      bind(parameter, value === undefined ? true : switchValue(parameter, value));
       continue;
     }
     if (value === undefined) {
