@@ -128,7 +128,7 @@ ${entries}
     $next = if ($path) { "$path $word" } else { $word }
     if ($tree.ContainsKey($next)) { $path = $next }
   }
-  $tree[$path] | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+  $tree[$path] | Where-Object { $_.StartsWith($wordToComplete, [System.StringComparison]::OrdinalIgnoreCase) } | ForEach-Object {
     [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
   }
 }
