@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { type TenantSetupOptions, tenantSetupScript } from "../lib/tenant/setup_script.ts";
+import { policyRemediation } from "../lib/tenant/policy_command.ts";
 import { InvalidInputError } from "../lib/errors.ts";
 import {
   graphcallShim,
@@ -28,6 +29,7 @@ const CLOUDS = [
   { cloud: "Global", environment: "" },
   { cloud: "USGov", environment: "TeamsGCCH" },
   { cloud: "USGovDoD", environment: "TeamsDOD" },
+  { cloud: "China", environment: "TeamsChina" },
 ] as const;
 
 let session: PwshSession | undefined;
@@ -205,6 +207,21 @@ for (const { cloud, environment } of CLOUDS) {
     });
     failed(revoke.runs[0]!, /FAILED: the app \S+ is still in AllowRemoveParticipantAppIds/);
     assert.deepEqual(revoke.state.allowRemoveParticipantAppIds, [IDS.clientId]);
+  });
+}
+
+for (const { cloud, environment } of CLOUDS) {
+  test(`the fix graphcall prints for a ${cloud} policy refusal runs as printed`, async () => {
+    const fix = policyRemediation(IDS.clientId, cloud);
+    const commands = /in PowerShell: (.*?) {2}\(or run: /.exec(fix)?.[1];
+    assert.ok(commands, fix);
+    const { runs, state } = await runScript({ script: commands, state: { environment } });
+    succeeded(runs[0]!);
+    assert.deepEqual(state.allowRemoveParticipantAppIds, [OTHER, IDS.clientId]);
+    assert.deepEqual(
+      calls(state, "Connect-MicrosoftTeams").map((p) => p["TeamsEnvironmentName"] ?? ""),
+      [environment],
+    );
   });
 }
 
