@@ -48,10 +48,10 @@ Deno.test("the script is the same on every run (no dates, no randomness)", () =>
 
 Deno.test("each cloud connects with its Teams environment name, Global with none", () => {
   const connect = (cloud: string) => tenantSetupScript({ appId: IDS.clientId, cloud }).script;
-  assert.match(connect("Global"), /^Connect-MicrosoftTeams$/m);
-  assert.match(connect("USGov"), /^Connect-MicrosoftTeams -TeamsEnvironmentName TeamsGCCH$/m);
-  assert.match(connect("USGovDoD"), /^Connect-MicrosoftTeams -TeamsEnvironmentName TeamsDOD$/m);
-  assert.match(connect("China"), /^Connect-MicrosoftTeams -TeamsEnvironmentName TeamsChina$/m);
+  assert.match(connect("Global"), /^ {4}Connect-MicrosoftTeams$/m);
+  assert.match(connect("USGov"), /^ {4}Connect-MicrosoftTeams -TeamsEnvironmentName TeamsGCCH$/m);
+  assert.match(connect("USGovDoD"), /^ {4}Connect-MicrosoftTeams -TeamsEnvironmentName TeamsDOD$/m);
+  assert.match(connect("China"), /^ {4}Connect-MicrosoftTeams -TeamsEnvironmentName TeamsChina$/m);
 });
 
 Deno.test("the add script changes the policy only when the id is missing, and verifies", () => {
@@ -76,11 +76,21 @@ Deno.test("the add script changes the policy only when the id is missing, and ve
   assert.doesNotMatch(s, /Remove=/);
 });
 
-Deno.test("--revoke removes the id only when present, and verifies it is gone", () => {
-  const s = tenantSetupScript({ appId: IDS.clientId, revoke: true }).script;
-  assert.match(s, new RegExp(`@\\{Remove="${IDS.clientId}"\\}`));
+Deno.test("--revoke removes each spelling of the id the tenant holds, and verifies it is gone", () => {
+  const setup = tenantSetupScript({ appId: IDS.clientId, revoke: true });
+  const s = setup.script;
+  assert.equal(
+    setup.policyCommand,
+    `Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Remove="${IDS.clientId}"}`,
+  );
+  assert.ok(s.includes(`# For the id as given, this is: ${setup.policyCommand}`));
+  assert.match(s, /Where-Object \{ "\$_"\.Trim\(\)\.ToLowerInvariant\(\) -eq \$AppId \}\)/);
+  assert.match(
+    s,
+    /Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @\{Remove = \$entry\}/,
+  );
   assert.doesNotMatch(s, /Add=/);
-  assert.equal(s.match(/-notcontains \$AppId/g)?.length, 2);
+  assert.equal(s.match(/-notcontains \$AppId/g)?.length, 1, "the read-back");
 });
 
 Deno.test("the app-only admin script connects with thumbprint, admin app and tenant", () => {

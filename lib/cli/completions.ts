@@ -5,7 +5,7 @@
  * @module
  */
 
-import { COMMON_PARAMETERS, POWERSHELL_ALIASES } from "./powershell_aliases.ts";
+import { aliasParameters, POWERSHELL_ALIASES } from "./powershell_aliases.ts";
 
 /** A command as completion sees it: its words (subcommands and flags) by path. */
 export interface CompletionNode {
@@ -34,9 +34,10 @@ export function completionTable(root: CompletionNode): Map<string, string[]> {
   const rootWords = table.get("")!;
   for (const alias of POWERSHELL_ALIASES) {
     rootWords.push(alias.cmdlet);
+    // Only the parameters graphcall honours: the refused ones would only lead to an error.
     table.set(
       alias.cmdlet,
-      [...alias.parameters, ...COMMON_PARAMETERS].map((p) => `-${p.name}`),
+      aliasParameters(alias).filter((p) => !p.unsupported).map((p) => `-${p.name}`),
     );
   }
   return table;
@@ -127,7 +128,7 @@ ${entries}
     $next = if ($path) { "$path $word" } else { $word }
     if ($tree.ContainsKey($next)) { $path = $next }
   }
-  $tree[$path] | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+  $tree[$path] | Where-Object { $_.StartsWith($wordToComplete, [System.StringComparison]::OrdinalIgnoreCase) } | ForEach-Object {
     [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
   }
 }
