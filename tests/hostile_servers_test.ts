@@ -28,7 +28,9 @@ interface Fake extends AsyncDisposable {
   hits: { method: string; path: string; body: string }[];
 }
 
-async function fakeServer(handle: (req: Request, url: URL) => Response | Promise<Response>) {
+function fakeServer(
+  handle: (req: Request, url: URL) => Response | Promise<Response>,
+): Fake {
   const hits: Fake["hits"] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
@@ -60,8 +62,8 @@ function accessToken(): string {
 }
 
 Deno.test("a 307 from the token endpoint is not followed: the secret never reaches the other origin", async () => {
-  await using elsewhere = await fakeServer(() => Response.json({ access_token: "stolen" }));
-  await using authority = await fakeServer(() =>
+  await using elsewhere = fakeServer(() => Response.json({ access_token: "stolen" }));
+  await using authority = fakeServer(() =>
     new Response(null, { status: 307, headers: { location: `${elsewhere.url}/steal` } })
   );
   const error = await connect({
@@ -81,8 +83,8 @@ Deno.test("a 307 from the token endpoint is not followed: the secret never reach
 });
 
 Deno.test("a 3xx from Graph is an error naming the location, and the bearer is not re-sent", async () => {
-  await using elsewhere = await fakeServer(() => new Response(null, { status: 204 }));
-  await using graph = await fakeServer(() =>
+  await using elsewhere = fakeServer(() => new Response(null, { status: 204 }));
+  await using graph = fakeServer(() =>
     new Response(null, { status: 302, headers: { location: `${elsewhere.url}/x` } })
   );
   const client = await connect({ accessToken: accessToken(), graphUrl: graph.url, env: {} });
@@ -97,7 +99,7 @@ Deno.test("a 3xx from Graph is an error naming the location, and the bearer is n
 });
 
 Deno.test("the timeout bounds the whole token acquisition, not each of its attempts", async () => {
-  await using authority = await fakeServer(never);
+  await using authority = fakeServer(never);
   const started = performance.now();
   const error = await requestToken({
     tokenEndpoint: `${authority.url}/${TENANT}/oauth2/v2.0/token`,
@@ -114,14 +116,14 @@ Deno.test("the timeout bounds the whole token acquisition, not each of its attem
 });
 
 Deno.test("connect's timeout bounds a token request that never answers", async () => {
-  await using authority = await fakeServer(never);
+  await using authority = fakeServer(never);
   const graph = await connect({
     tenantId: TENANT,
     clientId: CLIENT,
     clientSecret: SECRET,
     authorityUrl: authority.url,
     graphUrl: authority.url,
-    timeoutMs: 300,
+    tokenTimeoutMs: 300,
     env: {},
   });
   const started = performance.now();
@@ -134,7 +136,7 @@ Deno.test("connect's timeout bounds a token request that never answers", async (
 });
 
 Deno.test("GitHub's OIDC service that hangs or answers megabytes is cut off", async () => {
-  await using hanging = await fakeServer(never);
+  await using hanging = fakeServer(never);
   const started = performance.now();
   const slow = await githubActionsAssertion({
     requestUrl: `${hanging.url}/token?x=1`,
@@ -146,7 +148,7 @@ Deno.test("GitHub's OIDC service that hangs or answers megabytes is cut off", as
   assert.equal(slow.code, "timeout");
   assert.ok(performance.now() - started < 2000);
 
-  await using huge = await fakeServer(() => {
+  await using huge = fakeServer(() => {
     const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
     let sent = 0;
     return new Response(
@@ -170,7 +172,7 @@ Deno.test("GitHub's OIDC service that hangs or answers megabytes is cut off", as
 
 Deno.test("a next link that points back at a page stops the listing instead of looping", async () => {
   let served = 0;
-  await using graph = await fakeServer((_req, url) => {
+  await using graph = fakeServer((_req, url) => {
     served++;
     return Response.json({
       value: [{ id: `p${served}` }],
@@ -196,7 +198,7 @@ Deno.test("a next link that points back at a page stops the listing instead of l
 
 Deno.test("an endless chain of new next links stops at the documented page cap", async () => {
   let served = 0;
-  await using graph = await fakeServer((_req, url) =>
+  await using graph = fakeServer((_req, url) =>
     Response.json({
       value: [],
       "@odata.nextLink":
@@ -216,7 +218,7 @@ Deno.test("an endless chain of new next links stops at the documented page cap",
 Deno.test("Retry-After values that are negative or not a delay fall back to backoff", async () => {
   for (const value of ["-5", "-1", "1e3", "soon", "+3", "Thu, 01 Jan 1970 00:00:10 XYZ"]) {
     let calls = 0;
-    await using graph = await fakeServer(() =>
+    await using graph = fakeServer(() =>
       ++calls <= 2
         ? new Response(null, { status: 503, headers: { "retry-after": value } })
         : new Response(null, { status: 204 })
@@ -239,7 +241,7 @@ Deno.test("Retry-After values that are negative or not a delay fall back to back
 });
 
 Deno.test("a throttled token endpoint keeps Entra's AADSTS code, trace id and a fix", async () => {
-  await using authority = await fakeServer(() =>
+  await using authority = fakeServer(() =>
     Response.json({
       error: "temporarily_unavailable",
       error_description: "AADSTS90055: The tenant is throttled.\r\nTrace ID: t-1\r\n",

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { type TenantSetupOptions, tenantSetupScript } from "../lib/tenant/setup_script.ts";
-import { policyRemediation } from "../lib/tenant/policy_command.ts";
+import { policyRemediation } from "../lib/fixes.ts";
 import { InvalidInputError } from "../lib/errors.ts";
 import {
   graphcallShim,

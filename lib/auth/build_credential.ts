@@ -41,7 +41,7 @@ export interface BuildDeps {
   /** Injectable sleep between token-request retries, ms. */
   sleep?: Sleep;
   /** Bounds each token acquisition as a whole, ms. */
-  timeoutMs?: number;
+  tokenTimeoutMs?: number;
 }
 
 /** A built credential, before the cache, and what is known about it. */
@@ -77,7 +77,7 @@ function common(recipe: Exclude<CredentialRecipe, TokenRecipe>, deps: BuildDeps)
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
-    ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
+    ...(deps.tokenTimeoutMs !== undefined ? { acquisitionTimeoutMs: deps.tokenTimeoutMs } : {}),
   };
 }
 
@@ -151,7 +151,7 @@ function buildFederated(recipe: FederatedRecipe, deps: BuildDeps): BuiltCredenti
       ...src.github,
       audience: cloud.federatedAudience,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
+      ...(deps.tokenTimeoutMs !== undefined ? { timeoutMs: deps.tokenTimeoutMs } : {}),
     });
     let host = src.github.requestUrl;
     try {

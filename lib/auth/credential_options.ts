@@ -92,7 +92,7 @@ export interface CredentialOptions {
   sleep?: Sleep;
   /**
    * Bounds each token acquisition as a whole (every attempt and wait, the federated token's
-   * request included), ms. Default: 30 s per attempt, 3 attempts.
+   * request included), ms. Default: 30 s per attempt, 3 attempts. The CLI's `--timeout` sets it.
    */
-  timeoutMs?: number;
+  tokenTimeoutMs?: number;
 }

@@ -82,7 +82,7 @@ export interface AppTokenRequest {
   /** Called with each secret value sent or received. */
   onSecret?: (value: string) => void;
   /** Bounds each token acquisition as a whole (all attempts and waits), ms. */
-  timeoutMs?: number;
+  acquisitionTimeoutMs?: number;
 }
 
 /**
@@ -104,7 +104,9 @@ export async function requestAccessToken(
     ...(app.now ? { now: app.now } : {}),
     ...(app.sleep ? { sleep: app.sleep } : {}),
     ...(app.onSecret ? { onSecret: app.onSecret } : {}),
-    ...(app.timeoutMs !== undefined ? { overallTimeoutMs: app.timeoutMs } : {}),
+    ...(app.acquisitionTimeoutMs !== undefined
+      ? { overallTimeoutMs: app.acquisitionTimeoutMs }
+      : {}),
     ...(extra.hintContext ? { hintContext: extra.hintContext } : {}),
     ...(extra.signal ? { signal: extra.signal } : {}),
   });

@@ -179,6 +179,8 @@ export interface RuntimeOptions {
   graphVersion?: "v1.0" | "beta";
   /** Per-request timeout in milliseconds. */
   timeoutMs?: number;
+  /** The same bound on each token acquisition as a whole (all attempts and waits). */
+  tokenTimeoutMs?: number;
   /** Retries on throttling, unavailability and network errors. */
   maxRetries?: number;
 }
@@ -198,6 +200,7 @@ export function runtimeOptionsFrom(options: GlobalOptions): RuntimeOptions {
       );
     }
     out.timeoutMs = Math.round(seconds * 1000);
+    out.tokenTimeoutMs = out.timeoutMs;
   }
   if (options.maxRetries !== undefined) {
     const n = Number(options.maxRetries);
