@@ -27,7 +27,30 @@
  */
 
 export { connect } from "./lib/graph/connect.ts";
-export type { ConnectOptions, GraphClient } from "./lib/graph/connect.ts";
+export type { ConnectOptions, GraphClient, MeetingRoster } from "./lib/graph/connect.ts";
+export { parseJoinUrl } from "./lib/graph/join_url.ts";
+export type { JoinLink, LongJoinLink, ShortJoinLink } from "./lib/graph/join_url.ts";
+export type {
+  CallStateSource,
+  JoinOptions,
+  JoinProgress,
+  MeetingTarget,
+} from "./lib/graph/meeting_join.ts";
+export { PersonNotFoundError } from "./lib/graph/remove_from_meeting.ts";
+export type {
+  Person,
+  PersonResult,
+  RemoveFromMeetingDryRun,
+  RemoveFromMeetingOptions,
+  RemoveFromMeetingResult,
+} from "./lib/graph/remove_from_meeting.ts";
+export type { DirectoryUser } from "./lib/graph/users.ts";
+export { listenForNotifications } from "./lib/graph/notification_listener.ts";
+export type {
+  CommsNotification,
+  NotificationListener,
+  NotificationListenerOptions,
+} from "./lib/graph/notification_listener.ts";
 export type {
   CredentialOptions,
   EnvSource,
@@ -47,8 +70,14 @@ export type { Sleep } from "./lib/sleep.ts";
 
 export type {
   CallHandle,
+  CallHandleOptions,
+  CallOperationOptions,
+  CallResource,
+  FindCriteria,
+  GetCallResult,
   GetOptions,
   GetParticipantResult,
+  HangUpResult,
   ListOptions,
   MuteOptions,
   MuteResult,
@@ -85,6 +114,7 @@ export type { AccessTokenClaims } from "./lib/auth/claims.ts";
 
 export {
   AuthError,
+  CallEndedError,
   EXIT_CODE_TABLE,
   EXIT_CODES,
   exitCodeFor,
@@ -93,7 +123,12 @@ export {
   InvalidInputError,
   MissingCredentialError,
 } from "./lib/errors.ts";
-export type { ErrorCode, GraphcallErrorOptions, HttpErrorDetails } from "./lib/errors.ts";
+export type {
+  CallEndInfo,
+  ErrorCode,
+  GraphcallErrorOptions,
+  HttpErrorDetails,
+} from "./lib/errors.ts";
 
 export { CLOUD_NAMES, CLOUDS, getCloud } from "./lib/clouds.ts";
 export type { Cloud, CloudName } from "./lib/clouds.ts";
