@@ -107,7 +107,7 @@ export type {
 export { application, guest, phone, user } from "./lib/graph/identities.ts";
 export type { Identity, IdentitySet } from "./lib/graph/identities.ts";
 
-export { grantedOperations, OPERATION_CATALOGUE, requiredRoles } from "./lib/graph/operations.ts";
+export { OPERATION_CATALOGUE } from "./lib/graph/operations.ts";
 export type { OperationName, OperationSpec } from "./lib/graph/operations.ts";
 export { decodeAccessToken } from "./lib/auth/claims.ts";
 export type { AccessTokenClaims } from "./lib/auth/claims.ts";
