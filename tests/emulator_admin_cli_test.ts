@@ -54,6 +54,7 @@ Deno.test("graphcall emulator --output json prints the URLs on its first line an
     "authorityUrl",
     "adminUrl",
     "githubOidcRequestUrl",
+    "notificationJwksUrl",
     "caCertPath",
   ]);
   assert.match(info.graphUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -61,6 +62,9 @@ Deno.test("graphcall emulator --output json prints the URLs on its first line an
   assert.equal(info.adminUrl, `${info.graphUrl}/_emulator`);
   assert.equal(info.githubOidcRequestUrl, `${info.graphUrl}/_github/token?x=1`);
   assert.equal(info.caCertPath, null);
+  assert.equal(info.notificationJwksUrl, `${info.graphUrl}/_emulator/notifications/jwks`);
+  const jwks = await (await fetch(info.notificationJwksUrl)).json();
+  assert.equal(jwks.keys[0].alg, "RS256");
   const state = await (await fetch(`${info.adminUrl}/state`)).json();
   assert.equal(state.tenants[0].id, IDS.tenantId);
   const { status } = await run.stop();

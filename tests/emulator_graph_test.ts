@@ -108,15 +108,18 @@ step("every bad token is refused with 401 in Graph's envelope", async (s) => {
 
 step("a token without the operation's role is 403 naming the roles", async (s) => {
   const stranger = await strangerCertificate();
+  const base = tenantSpec(await appCertificate());
   await s.reset({
     apps: [
-      ...tenantSpec(await appCertificate()).apps!,
+      ...base.apps!,
       {
         clientId: IDS.otherClientId,
         roles: ["Calls.Initiate.All"],
         certificates: [{ pem: stranger.certificatePem }],
       },
     ],
+    // The call is the other app's own leg: listing needs no role beyond owning it.
+    calls: [{ ...base.calls![0]!, appId: IDS.otherClientId }],
   });
   const token = await tokenFor(s.emulator, stranger, { clientId: IDS.otherClientId });
   assert.equal((await graphFetch(s.emulator, CALL_PATH, { token })).status, 200);
@@ -183,6 +186,7 @@ step(
     const op = await r.json();
     assert.equal(op["@odata.type"], "#microsoft.graph.inviteParticipantsOperation");
     assert.equal(op.status, "Running");
+    assert.match(op["@odata.context"], /\$metadata#microsoft\.graph\.inviteParticipantsOperation$/);
     assert.equal(op.clientContext, "ctx-1");
     assert.equal(op.participants[0].identity.user.id, BOB);
     assert.equal(
@@ -193,7 +197,7 @@ step(
     assert.equal((await graphFetch(s.emulator, `${CALL_PATH}/${pid}`, { token })).status, 404);
     assert.equal(
       (await (await graphFetch(s.emulator, opPath, { token })).json()).status,
-      "running",
+      "Running",
     );
     clock.advance(499);
     assert.equal((await graphFetch(s.emulator, `${CALL_PATH}/${pid}`, { token })).status, 404);
@@ -202,7 +206,7 @@ step(
     assert.equal(joined.status, 200);
     assert.equal((await joined.json()).info.identity.user.id, BOB);
     const done = await (await graphFetch(s.emulator, opPath, { token })).json();
-    assert.equal(done.status, "completed");
+    assert.equal(done.status, "Completed");
     const del = await graphFetch(s.emulator, `${CALL_PATH}/${pid}`, { token, method: "DELETE" });
     assert.equal(del.status, 204);
     assert.equal(await del.text(), "");
@@ -232,7 +236,7 @@ step(
       `/v1.0/communications/calls/${IDS.callId}/operations/${op.id}`,
       { token },
     )).json();
-    assert.equal(after.status, "failed");
+    assert.equal(after.status, "Failed");
     assert.equal(after.resultInfo.code, 487);
     // A second DELETE finds nothing.
     const again = await graphFetch(s.emulator, `${CALL_PATH}/${pid}`, { token, method: "DELETE" });
@@ -264,14 +268,14 @@ step(
       )).json();
     clock.advance(2000);
     const declined = await read(declineOp);
-    assert.equal(declined.status, "failed");
+    assert.equal(declined.status, "Failed");
     assert.equal(declined.resultInfo.code, 603);
     assert.equal(typeof declined.resultInfo.subcode, "number");
     assert.match(declined.resultInfo.message, /declined.*DiagCode: 603#0/);
-    assert.equal((await read(noAnswerOp)).status, "running");
+    assert.equal((await read(noAnswerOp)).status, "Running");
     clock.advance(58_000);
     const unanswered = await read(noAnswerOp);
-    assert.equal(unanswered.status, "failed");
+    assert.equal(unanswered.status, "Failed");
     assert.equal(unanswered.resultInfo.code, 408);
     const roster = await (await graphFetch(s.emulator, CALL_PATH, { token })).json();
     assert.equal(roster.value.length, 2);
@@ -319,14 +323,26 @@ step("invitations are checked as the reference describes", async (s) => {
     body: JSON.stringify(inviteBody(BOB)),
   });
   await expectEnvelope(noType, 415, "UnsupportedMediaType");
-  // With replacesCallId only the first participant is read.
+  // Every participant's replacesCallId is kept and echoed (the docs' example 2).
   const replaced = await post({
     participants: [
       { identity: { user: { id: BOB } }, replacesCallId: "a-call" },
-      { identity: { user: { id: CAROL } } },
+      { identity: { user: { id: CAROL } }, replacesCallId: "b-call" },
     ],
   });
-  assert.equal((await replaced.json()).participants.length, 1);
+  assert.deepEqual(
+    (await replaced.json()).participants.map((p: { replacesCallId: string }) => p.replacesCallId),
+    ["a-call", "b-call"],
+  );
+  // Up to 5 participants in one invitation, as the docs state.
+  const many = (n: number) => ({
+    participants: Array.from({ length: n }, () => ({
+      identity: { user: { id: crypto.randomUUID() } },
+    })),
+  });
+  assert.equal((await post(many(5))).status, 200);
+  const six = await expectEnvelope(await post(many(6)), 400, "BadRequest");
+  assert.match(six.error.message, /At most 5/);
 });
 
 step(
@@ -479,13 +495,16 @@ step("probability faults repeat exactly for the same seed", async (s) => {
 step("the throttle is a token bucket per app and tenant on the emulator's clock", async (s) => {
   const stranger = await strangerCertificate();
   const app = await appCertificate();
+  const otherCall = "6b0d0c3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
   await s.reset({
     apps: [...tenantSpec(app).apps!, {
       clientId: IDS.otherClientId,
       roles: [...ALL_ROLES],
       certificates: [{ pem: stranger.certificatePem }],
     }],
+    calls: [...tenantSpec(app).calls!, { id: otherCall, appId: IDS.otherClientId }],
   });
+  const otherPath = `/v1.0/communications/calls/${otherCall}/participants`;
   const clock = s.clock;
   const token = await tokenFor(s.emulator, s.cert, { now: clock.now });
   const other = await tokenFor(s.emulator, stranger, {
@@ -498,7 +517,7 @@ step("the throttle is a token bucket per app and tenant on the emulator's clock"
   const limited = await graphFetch(s.emulator, CALL_PATH, { token });
   assert.equal(limited.headers.get("retry-after"), "1");
   await expectEnvelope(limited, 429, "TooManyRequests");
-  assert.equal((await graphFetch(s.emulator, CALL_PATH, { token: other })).status, 200);
+  assert.equal((await graphFetch(s.emulator, otherPath, { token: other })).status, 200);
   clock.advance(500);
   assert.equal((await graphFetch(s.emulator, CALL_PATH, { token })).status, 200);
   assert.equal((await graphFetch(s.emulator, CALL_PATH, { token })).status, 429);

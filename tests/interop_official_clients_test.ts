@@ -3,8 +3,31 @@ import { ALL_ROLES, appCertificate, IDS, startTestEmulator, writePem } from "./s
 
 const SCRIPT = new URL("./interop/official_clients.ts", import.meta.url).pathname;
 
-Deno.test("msal-node gets tokens with a certificate and the Graph JS client lists, removes and invites participants, over HTTPS", async () => {
-  await using t = await startTestEmulator({ tls: "self-signed" });
+const MEETING = {
+  threadId: "19:meeting_aW50ZXJvcC1tZWV0aW5n@thread.v2",
+  organizerId: "5b2c1a9e-0e5f-4f7a-9d39-6f1e2a3b4c5d",
+  attendeeUserId: IDS.adeleUser,
+  attendee: "6f0e1d2c-3b4a-4958-8776-655443322110",
+  phone: "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+};
+
+Deno.test("msal-node gets tokens with a certificate and the Graph JS client lists, removes and invites participants, then joins a meeting, removes a person and hangs up, over HTTPS", async () => {
+  await using t = await startTestEmulator({
+    tls: "self-signed",
+    // A joined call is established at once: the client polls without waiting.
+    joinDelayMs: 0,
+    tenant: {
+      meetings: [{
+        id: "interop",
+        organizer: MEETING.organizerId,
+        threadId: MEETING.threadId,
+        attendees: [
+          { id: MEETING.attendee, user: IDS.adeleUser },
+          { id: MEETING.phone, identity: { phone: { id: "+14255550100" } } },
+        ],
+      }],
+    },
+  });
   assert.ok(t.emulator.authorityUrl.startsWith("https://"));
   assert.ok(t.emulator.caCertPath);
   const cert = await appCertificate();
@@ -33,6 +56,7 @@ Deno.test("msal-node gets tokens with a certificate and the Graph JS client list
         callId: IDS.callId,
         removeParticipantId: IDS.adele,
         inviteUserId: IDS.adeleUser,
+        meeting: MEETING,
       }),
     },
     stdout: "piped",
@@ -63,6 +87,21 @@ Deno.test("msal-node gets tokens with a certificate and the Graph JS client list
   assert.equal(out.invite.hasId, true);
   assert.equal(out.invite.clientContext, "official-client");
   assert.match(String(out.invite.status), /^(notStarted|running|completed)$/i);
+  // The meeting flow: join -> established -> roster (attendees + the app) -> remove -> hang up.
+  const m = out.meeting;
+  assert.equal(m.firstState, "establishing");
+  assert.equal(m.reachedEstablished, true);
+  assert.deepEqual(
+    [...m.roster].sort(),
+    [MEETING.attendee, MEETING.phone, m.myParticipantId].sort(),
+  );
+  assert.equal(m.selfIsApp, IDS.clientId);
+  assert.equal(m.removed, MEETING.attendee);
+  assert.deepEqual([...m.rosterAfter].sort(), [MEETING.phone, m.myParticipantId].sort());
+  assert.equal(m.afterHangUp, 404);
+  const leg = t.emulator.state.snapshot().tenants[0]!.calls.find((c) => c.meetingId === "interop");
+  assert.equal(leg?.state, "terminated");
+  assert.equal(leg?.appId, IDS.clientId);
   // The emulator saw the discovery request, two token requests (RS256 and PS256) and Graph calls.
   const paths = t.emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
   assert.ok(

@@ -1,7 +1,9 @@
 /**
- * The emulator's admin API under `/_emulator/`: seed tenants, apps, users and calls, read the
- * state, set the tenant policy, faults, throttle, GitHub job and settings, and read or clear the
- * request log. JSON in, JSON out; errors as `{"error": {"code", "message"}}`.
+ * The emulator's admin API under `/_emulator/`: seed tenants, apps, users, meetings and calls,
+ * read the state, set the tenant policy, faults, throttle, GitHub job and settings, admit a call
+ * from a meeting's lobby, add a person to a live meeting, apply what is due (`tick`), and read or
+ * clear the request log and the notification deliveries. JSON in, JSON out; errors as
+ * `{"error": {"code", "message"}}`.
  *
  * It is open on a loopback bind. On any other bind it answers only when the emulator was given an
  * admin token, and then only to `Authorization: Bearer <token>` (on loopback too, once a token is
@@ -12,13 +14,17 @@
 
 import { GraphcallError } from "../errors.ts";
 import type { LoggedRequest } from "./request_log.ts";
+import type { Delivery } from "./notifications.ts";
 import {
   type AppSpec,
+  type AttendeeSpec,
   type CallSpec,
+  type EmulatedTenant,
   type EmulatorSettingsSpec,
   type EmulatorState,
   type FaultSpec,
   type GithubSpec,
+  type MeetingSpec,
   parseFaults,
   parseGithub,
   parseSettings,
@@ -45,6 +51,22 @@ export interface AdminContext {
   setSettings(settings: EmulatorSettingsSpec): void;
   /** Adds or replaces a tenant. */
   seedTenant(spec: TenantSpec): Promise<void>;
+  /** Adds or replaces a meeting (a replaced meeting's calls end). */
+  addMeeting(tenant: EmulatedTenant, spec: MeetingSpec): void;
+  /** Admits a call waiting in a lobby. */
+  admit(tenant: EmulatedTenant, callId: string): "admitted" | "notFound" | "notWaiting";
+  /** Adds a person to a live meeting; the participant id, or undefined for no such meeting. */
+  addAttendee(
+    tenant: EmulatedTenant,
+    meetingId: string,
+    attendee: AttendeeSpec,
+  ): string | undefined;
+  /** Applies every time-driven change due by the emulator's clock. */
+  tick(): void;
+  /** The notification deliveries, oldest first. */
+  deliveries(): readonly Delivery[];
+  /** Empties the delivery log. */
+  clearDeliveries(): void;
   /** Whether the admin API answers at all (false on a public bind without a token). */
   enabled: boolean;
   /** The admin token, when one is required. */
@@ -137,8 +159,10 @@ async function dispatch(ctx: AdminContext, request: Request, url: URL): Promise<
   } catch {
     throw new AdminError(400, "invalidPath", "The path is not valid.");
   }
-  const [head, id, sub] = parts;
-  const route = `${method} ${head ?? ""}${id !== undefined ? "/:id" : ""}${sub ? `/${sub}` : ""}`;
+  const [head, id, sub, subId, action] = parts;
+  const route = `${method} ${head ?? ""}${id !== undefined ? "/:id" : ""}${sub ? `/${sub}` : ""}${
+    subId !== undefined ? "/:sub" : ""
+  }${action ? `/${action}` : ""}`;
   switch (route) {
     case "GET ":
       return answer(200, { routes: ADMIN_ROUTES });
@@ -177,6 +201,15 @@ async function dispatch(ctx: AdminContext, request: Request, url: URL): Promise<
       ctx.setSettings(parseSettings(await jsonBody(request)));
       return answer(200, ctx.state.settings);
     }
+    case "POST tick":
+      await request.body?.cancel();
+      ctx.tick();
+      return answer(204);
+    case "GET notifications":
+      return answer(200, ctx.deliveries());
+    case "DELETE notifications":
+      ctx.clearDeliveries();
+      return answer(204);
     case "POST tenants": {
       const specs = listOf<TenantSpec>(await jsonBody(request));
       for (const spec of specs) await ctx.seedTenant(spec);
@@ -217,6 +250,36 @@ async function dispatch(ctx: AdminContext, request: Request, url: URL): Promise<
       for (const call of calls) ctx.state.addCall(tenant, call);
       return answer(201, { calls: calls.map((c) => c.id) });
     }
+    case "POST tenants/:id/meetings": {
+      const tenant = tenantOf(ctx, id!);
+      const meetings = listOf<MeetingSpec>(await jsonBody(request));
+      for (const meeting of meetings) ctx.addMeeting(tenant, meeting);
+      return answer(201, { meetings: meetings.map((m) => m.id) });
+    }
+    case "POST tenants/:id/meetings/:sub/attendees": {
+      const tenant = tenantOf(ctx, id!);
+      const participantId = ctx.addAttendee(
+        tenant,
+        subId!,
+        await jsonBody(request) as AttendeeSpec,
+      );
+      if (participantId === undefined) {
+        throw new AdminError(404, "meetingNotFound", `No meeting '${subId}' is seeded.`);
+      }
+      return answer(201, { participantId });
+    }
+    case "POST tenants/:id/calls/:sub/admit": {
+      const tenant = tenantOf(ctx, id!);
+      await request.body?.cancel();
+      const outcome = ctx.admit(tenant, subId!);
+      if (outcome === "notFound") {
+        throw new AdminError(404, "callNotFound", `No call '${subId}' in this tenant.`);
+      }
+      if (outcome === "notWaiting") {
+        throw new AdminError(409, "notInLobby", `Call '${subId}' is not waiting in a lobby.`);
+      }
+      return answer(204);
+    }
   }
   throw new AdminError(404, "routeNotFound", `No admin route ${method} ${path}.`);
 }
@@ -236,4 +299,10 @@ export const ADMIN_ROUTES: readonly string[] = Object.freeze([
   "POST /_emulator/tenants/{id}/apps",
   "POST /_emulator/tenants/{id}/users",
   "POST /_emulator/tenants/{id}/calls",
+  "POST /_emulator/tenants/{id}/meetings",
+  "POST /_emulator/tenants/{id}/meetings/{meetingId}/attendees",
+  "POST /_emulator/tenants/{id}/calls/{callId}/admit",
+  "POST /_emulator/tick",
+  "GET|DELETE /_emulator/notifications",
+  "GET /_emulator/notifications/jwks",
 ]);

@@ -3,6 +3,8 @@
  * (and the v1 `/{tenant}/.well-known/openid-configuration`) and the signing keys at
  * `/{tenant}/discovery/v2.0/keys`, shaped like the real ones so that MSAL and Azure Identity,
  * given the emulator as a known authority, find the token endpoint without asking anyone else.
+ * The multi-tenant authorities `common` and `organizations` are served too, as Entra does: their
+ * issuer names the `{tenantid}` placeholder and the host is the Global cloud's.
  *
  * @module
  */
@@ -38,8 +40,9 @@ export function handleDiscovery(
     segment = openid![1]!;
   }
   const v2 = openid![2] !== undefined;
-  const tenant = state.tenant(segment);
-  if (!tenant) {
+  const multi = /^(common|organizations)$/i.test(segment);
+  const tenant = multi ? undefined : state.tenant(segment);
+  if (!tenant && !multi) {
     return entraError(
       90002,
       "invalid_tenant",
@@ -48,8 +51,11 @@ export function handleDiscovery(
     );
   }
   // The host is the one the client used, as with the real service's host names.
-  const base = `${url.origin}/${tenant.id}`;
-  const cloud = CLOUDS[tenant.cloud];
+  const base = `${url.origin}/${tenant ? tenant.id : segment.toLowerCase()}`;
+  const cloud = CLOUDS[tenant ? tenant.cloud : "Global"];
+  const issuer = tenant
+    ? (v2 ? `${base}/v2.0` : `https://sts.windows.net/${tenant.id}/`)
+    : (v2 ? `${url.origin}/{tenantid}/v2.0` : "https://sts.windows.net/{tenantid}/");
   const graphHost = new URL(cloud.graphUrl).host;
   const oauth = v2 ? `${base}/oauth2/v2.0` : `${base}/oauth2`;
   return Response.json({
@@ -65,7 +71,7 @@ export function handleDiscovery(
     id_token_signing_alg_values_supported: ["RS256"],
     response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
     scopes_supported: ["openid", "profile", "email", "offline_access"],
-    issuer: v2 ? `${base}/v2.0` : `https://sts.windows.net/${tenant.id}/`,
+    issuer,
     request_uri_parameter_supported: false,
     userinfo_endpoint: `${url.origin}/oidc/userinfo`,
     authorization_endpoint: `${oauth}/authorize`,
@@ -75,7 +81,7 @@ export function handleDiscovery(
     end_session_endpoint: `${oauth}/logout`,
     claims_supported: ["sub", "iss", "aud", "exp", "iat", "nbf", "tid", "oid", "roles"],
     kerberos_endpoint: `${base}/kerberos`,
-    tenant_region_scope: "WW",
+    tenant_region_scope: tenant ? "WW" : null,
     cloud_instance_name: new URL(cloud.authorityUrl).host.replace(/^login\./, ""),
     cloud_graph_host_name: graphHost,
     msgraph_host: graphHost,

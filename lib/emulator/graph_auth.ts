@@ -11,14 +11,18 @@ import type { SigningKey } from "./signing_key.ts";
 import type { EmulatedTenant as Tenant, EmulatorState } from "./state.ts";
 import { graphAudience } from "./entra.ts";
 
-/** The operations the emulator authorizes, and the roles that grant each. */
+/**
+ * The call operations that need a role of their own, and the roles that grant each (the
+ * permission tables of participant-delete, participant-get, participant-mute and
+ * participant-invite). The others (get, hang up and keep alive a call, list its participants,
+ * read its operations) need only that the app owns the call: Graph checks their permissions
+ * when the call is created.
+ */
 export const OPERATION_ROLES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   remove: ["Calls.JoinGroupCall.All", "Calls.JoinGroupCallAsGuest.All"],
   get: ["Calls.JoinGroupCall.All", "Calls.JoinGroupCallAsGuest.All"],
   mute: ["Calls.JoinGroupCall.All", "Calls.JoinGroupCallAsGuest.All"],
-  list: ["Calls.Initiate.All", "Calls.AccessMedia.All"],
   invite: ["Calls.InitiateGroupCall.All"],
-  operation: ["Calls.Initiate.All", "Calls.InitiateGroupCall.All", "Calls.JoinGroupCall.All"],
 });
 
 /** A verified caller. */

@@ -1,9 +1,14 @@
 /**
- * Graph's error envelope: `{"error":{"code","message","innerError":{"date","request-id",
- * "client-request-id"}}}`, echoing the caller's `client-request-id`.
+ * Graph's answers: the error envelope `{"error":{"code","message","innerError":{"date",
+ * "request-id","client-request-id"}}}` echoing the caller's `client-request-id`, and JSON bodies
+ * with Graph's `Content-Type` (`application/json;odata.metadata=minimal;...`).
  *
  * @module
  */
+
+/** The `Content-Type` of Graph's JSON answers. */
+export const GRAPH_JSON =
+  "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
 /** The ids every Graph response carries. */
 export interface GraphRequestIds {
@@ -39,4 +44,15 @@ export function graphError(
     { error: { code, message, innerError } },
     { status, headers: graphHeaders(ids, extraHeaders) },
   );
+}
+
+/** A Graph JSON answer with Graph's `Content-Type` and the request ids. */
+export function graphJson(
+  body: unknown,
+  ids: GraphRequestIds,
+  init: { status?: number; headers?: Record<string, string> } = {},
+): Response {
+  const headers = graphHeaders(ids, init.headers);
+  headers.set("content-type", GRAPH_JSON);
+  return new Response(JSON.stringify(body), { status: init.status ?? 200, headers });
 }

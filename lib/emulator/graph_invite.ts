@@ -1,20 +1,27 @@
 /**
  * `POST /communications/calls/{id}/participants/invite` in the emulator: checks the body as the
  * reference (section 1.2, 2.3) describes it, records the invitations, and answers 200 with a
- * `Location` header and an `inviteParticipantsOperation` whose status reads `Running` (as the
- * docs print it; later reads say `running`, `completed` or `failed`).
+ * `Location` header and an `inviteParticipantsOperation` whose status is `Running` (later
+ * `Completed` or `Failed`: the CSDL's member names, see graph_roster.ts).
  *
- * Rules kept: `participants` non-empty; `clientContext` at most 256 characters; an identity set
- * with at least one identity; at most one application (bot) per invitation; with
- * `replacesCallId` only the first participant is read; `endpointType` only on `/beta`;
- * unknown properties refused (an assumption: Graph refuses properties its schema lacks).
- * A `participantId` already in the roster or pending answers 409 (an assumption).
+ * Rules kept: `participants` non-empty and at most the docs' limit for one invitation (5, the
+ * `inviteLimit` setting); `clientContext` at most 256 characters; an identity set with at least
+ * one identity; at most one application (bot) per invitation; every participant's
+ * `replacesCallId` is kept and echoed; `endpointType` only on `/beta`; unknown properties
+ * refused (an assumption: Graph refuses properties its schema lacks). A `participantId` already
+ * in the roster or pending answers 409 (an assumption).
  *
  * @module
  */
 
 import type { EmulatedCall, EmulatedTenant } from "./state.ts";
-import { answerOf, callExtras, type CommsOperation, type Invitation } from "./graph_roster.ts";
+import {
+  answerOf,
+  type CommsOperation,
+  type Invitation,
+  operationsOf,
+  rosterExtras,
+} from "./graph_roster.ts";
 
 /** A problem with the body, as a 4xx answer. */
 export interface InviteRefusal {
@@ -49,8 +56,9 @@ const PARTICIPANT_KEYS = new Set([
   "replacesCallId",
 ]);
 const E164 = /^\+[1-9]\d{6,14}$/;
-/** Invitees per request, and characters per identity property: the emulator's assumptions. */
-const MAX_INVITEES = 1000;
+/** Invitees per request, as the docs state ("Inviting up to 5 participants is supported"). */
+export const DEFAULT_INVITE_LIMIT = 5;
+/** Characters per identity property: the emulator's assumption. */
 const MAX_IDENTITY_VALUE = 1024;
 const MAX_ID = 256;
 // C0/C1 controls, zero-width and bidi controls, BOM.
@@ -66,7 +74,11 @@ function bad(message: string): InviteRefusal {
 }
 
 /** Checks an invite body; returns the refusal, or undefined when it is acceptable. */
-export function checkInviteBody(body: unknown, version: string): InviteRefusal | undefined {
+export function checkInviteBody(
+  body: unknown,
+  version: string,
+  limit: number = DEFAULT_INVITE_LIMIT,
+): InviteRefusal | undefined {
   if (!isObject(body)) return bad("The request body must be a JSON object.");
   for (const key of Object.keys(body)) {
     if (key !== "participants" && key !== "clientContext" && key !== "@odata.type") {
@@ -83,8 +95,8 @@ export function checkInviteBody(body: unknown, version: string): InviteRefusal |
   if (!Array.isArray(participants) || participants.length === 0) {
     return bad("At least one participant must be specified in 'participants'.");
   }
-  if (participants.length > MAX_INVITEES) {
-    return bad(`At most ${MAX_INVITEES} participants may be invited in one request.`);
+  if (participants.length > limit) {
+    return bad(`At most ${limit} participants may be invited in one request.`);
   }
   let applications = 0;
   for (const [i, p] of participants.entries()) {
@@ -144,7 +156,6 @@ export function checkInviteBody(body: unknown, version: string): InviteRefusal |
       named++;
     }
     if (named === 0) return bad(`${at}.identity must name at least one identity.`);
-    if (p.replacesCallId) break; // only the first participant is read
   }
   if (applications > 1) {
     return bad("An application may not invite more than one bot to a call.");
@@ -159,18 +170,23 @@ export function createInvitation(
   body: { participants: Record<string, unknown>[]; clientContext?: string | null },
   now: number,
 ): CommsOperation | InviteRefusal {
-  const e = callExtras(call);
-  const first = body.participants[0]!;
-  const list = first.replacesCallId ? [first] : body.participants;
-  const opId = crypto.randomUUID();
-  const invitations: Invitation[] = [];
+  const roster = rosterExtras(call.participants);
+  const op: CommsOperation = {
+    id: crypto.randomUUID(),
+    callId: call.id,
+    type: "#microsoft.graph.inviteParticipantsOperation",
+    status: "Running",
+    clientContext: typeof body.clientContext === "string" ? body.clientContext : null,
+    resultInfo: null,
+    invitations: [],
+  };
   const seen = new Set<string>();
-  for (const p of list) {
+  for (const p of body.participants) {
     const participantId = typeof p.participantId === "string"
       ? p.participantId
       : crypto.randomUUID();
     if (
-      call.participants.has(participantId) || e.invitations.has(participantId) ||
+      call.participants.has(participantId) || roster.invitations.has(participantId) ||
       seen.has(participantId)
     ) {
       return {
@@ -181,26 +197,20 @@ export function createInvitation(
     }
     seen.add(participantId);
     const identity = p.identity as Record<string, unknown>;
-    invitations.push({
-      participantId,
-      identity,
-      hidden: p.hidden === true,
-      replacesCallId: typeof p.replacesCallId === "string" ? p.replacesCallId : null,
-      invitedAt: now,
-      ...answerOf(tenant, identity),
-      state: "pending",
-      operationId: opId,
-    });
+    op.invitations.push(
+      {
+        participantId,
+        identity,
+        hidden: p.hidden === true,
+        replacesCallId: typeof p.replacesCallId === "string" ? p.replacesCallId : null,
+        invitedAt: now,
+        ...answerOf(tenant, identity),
+        state: "pending",
+        operation: op,
+      } satisfies Invitation,
+    );
   }
-  const op: CommsOperation = {
-    id: opId,
-    type: "#microsoft.graph.inviteParticipantsOperation",
-    status: "running",
-    clientContext: typeof body.clientContext === "string" ? body.clientContext : null,
-    resultInfo: null,
-    invitations,
-  };
-  for (const inv of invitations) e.invitations.set(inv.participantId, inv);
-  e.operations.set(opId, op);
+  for (const inv of op.invitations) roster.invitations.set(inv.participantId, inv);
+  operationsOf(call).set(op.id, op);
   return op;
 }

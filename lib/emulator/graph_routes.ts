@@ -1,17 +1,19 @@
 /**
- * The emulated Graph, under `/v1.0` and `/beta`: participants list/get/delete/invite/mute, invite
- * operations, `$batch`. Every request passes, in order: fault rules (`state.faults`),
- * authorization (graph_auth.ts), the rate limit (`state.throttle`), the operation's permission,
- * then the route. Every error is in Graph's envelope with `request-id`, the caller's
- * `client-request-id` echoed, and `date`.
+ * The emulated Graph, under `/v1.0` and `/beta`: meeting joins and the app's own calls, their
+ * participants and operations, users, and `$batch`. Every request passes, in order: fault rules
+ * (`state.faults`), the path, authorization (graph_auth.ts; a 401 carries `WWW-Authenticate`),
+ * the rate limit (`state.throttle`), the operation's role, the call's ownership (another app's,
+ * an unknown and an ended call all answer 404), then the route. Every error is in Graph's
+ * envelope with `request-id`, the caller's `client-request-id` echoed, and `date`.
  *
  * @module
  */
 
+import type { CallRuntime } from "./call_runtime.ts";
 import type { SigningKey } from "./signing_key.ts";
-import type { EmulatedParticipant as Participant, EmulatorState } from "./state.ts";
+import type { EmulatorState } from "./state.ts";
 import { authorize, type Caller, hasRole, OPERATION_ROLES } from "./graph_auth.ts";
-import { graphError, graphHeaders, type GraphRequestIds } from "./graph_errors.ts";
+import { graphError, graphHeaders, graphJson, type GraphRequestIds } from "./graph_errors.ts";
 import {
   droppedResponse,
   htmlErrorResponse,
@@ -20,23 +22,57 @@ import {
   pickFault,
 } from "./graph_faults.ts";
 import { takeToken } from "./graph_throttle.ts";
-import { callExtras, cancelInvitation, operationJson, resolveCall } from "./graph_roster.ts";
-import { checkInviteBody, createInvitation } from "./graph_invite.ts";
+import { type GraphPath, parseGraphPath } from "./graph_paths.ts";
+import { type CallsContext, getCall, hangUp, joinMeeting, keepAlive } from "./graph_calls.ts";
+import {
+  getOperation,
+  getParticipant,
+  inviteParticipants,
+  listParticipants,
+  muteParticipant,
+  type ParticipantsContext,
+  removeParticipant,
+} from "./graph_participants.ts";
+import { getUser } from "./graph_users.ts";
 import { runBatch } from "./graph_batch.ts";
+import { DEFAULT_INVITE_LIMIT } from "./graph_invite.ts";
 
-/** Settings of the Graph side; the policy refusal is an assumption, so it is configurable. */
+/** Settings of the Graph side; the assumptions where Graph is not documented are configurable. */
 export interface GraphSettings {
   /** The answer when the app is not in `allowRemoveParticipantAppIds`. UNCONFIRMED upstream. */
   policyDenial: { status: number; code: string; message: string };
+  /** The 404 for an unknown, ended or other app's call. */
+  callNotFound: { code: string; message: string };
+  /** Most participants one invitation may name. */
+  inviteLimit: number;
 }
 
-/** The default policy refusal (an assumption: see the README, "Emulator assumptions"). */
+/** The default policy refusal (an assumption: see docs/emulator.md, "Assumptions"). */
 export const DEFAULT_POLICY_DENIAL = Object.freeze({
   status: 403,
   code: "Forbidden",
   message:
     "Application is not allowed to remove participants from this meeting. The tenant admin must add the application id to AllowRemoveParticipantAppIds with Set-CsApplicationMeetingConfiguration.",
 });
+
+/**
+ * The default 404 for a call the app cannot see. A Microsoft engineer quoted code `9997` "Call
+ * not found." (reference/meetings.md); the emulator keeps Graph's generic `itemNotFound` code by
+ * default, with that message, and `settings.callNotFound` can switch the code.
+ */
+export const DEFAULT_CALL_NOT_FOUND = Object.freeze({
+  code: "itemNotFound",
+  message: "Call not found.",
+});
+
+/** The default Graph settings. */
+export function defaultGraphSettings(): GraphSettings {
+  return {
+    policyDenial: { ...DEFAULT_POLICY_DENIAL },
+    callNotFound: { ...DEFAULT_CALL_NOT_FOUND },
+    inviteLimit: DEFAULT_INVITE_LIMIT,
+  };
+}
 
 /** What the Graph routes need from the server. */
 export interface GraphContext {
@@ -45,36 +81,12 @@ export interface GraphContext {
   now: () => number;
   settings: GraphSettings;
   baseUrl: () => string;
+  runtime: CallRuntime;
 }
 
 const VERSIONED = /^\/(v1\.0|beta)(\/.*)$/;
-const CALL =
-  /^\/(?:app|communications)\/calls\/([^/]+)\/(participants|operations)(?:\/([^/]+))?(?:\/([^/]+))?$/;
 
 const dropped = new WeakSet<Response>();
-
-function participantJson(p: Participant, sequence: number): Record<string, unknown> {
-  return {
-    "@odata.type": "#microsoft.graph.participant",
-    id: p.id,
-    info: { identity: p.identity, endpointType: "default", participantId: p.id },
-    isInLobby: p.isInLobby,
-    isMuted: p.isMuted,
-    mediaStreams: [],
-    metadata: null,
-    recordingInfo: null,
-    removedState: null,
-    restrictedExperience: null,
-    rosterSequenceNumber: sequence,
-  };
-}
-
-function select(json: Record<string, unknown>, fields: string[] | undefined) {
-  if (!fields) return json;
-  const out: Record<string, unknown> = { id: json.id };
-  for (const f of fields) if (f in json) out[f] = json[f];
-  return out;
-}
 
 function newIds(request: Request, now: number): GraphRequestIds {
   return {
@@ -96,8 +108,9 @@ export async function handleGraph(
 ): Promise<Response | undefined> {
   if (!VERSIONED.test(url.pathname)) return undefined;
   const rule = pickFault(ctx.state.faults, request.method, url.pathname);
-  if (rule?.latencyMs) await latency(rule.latencyMs, request.signal);
-  if (rule?.status) {
+  if (!rule) return await serveGraph(ctx, request, url, ids);
+  if (rule.latencyMs) await latency(rule.latencyMs, request.signal);
+  if (rule.status) {
     await request.body?.cancel();
     const extra: Record<string, string> = {};
     if (rule.retryAfter !== undefined) extra["retry-after"] = String(rule.retryAfter);
@@ -115,13 +128,13 @@ export async function handleGraph(
     return graphError(rule.status, code, message, ids, extra);
   }
   const response = await serveGraph(ctx, request, url, ids);
-  if (rule?.drop) {
+  if (rule.drop) {
     await response.body?.cancel();
     const r = droppedResponse();
     dropped.add(r);
     return r;
   }
-  if (rule?.body) {
+  if (rule.body) {
     await response.body?.cancel();
     const status = response.status === 204 ? 200 : response.status;
     return rule.body === "html"
@@ -131,6 +144,60 @@ export async function handleGraph(
   return response;
 }
 
+function notAllowed(method: string, ids: GraphRequestIds): Response {
+  return graphError(405, "MethodNotAllowed", `${method} is not supported here.`, ids);
+}
+
+function notImplemented(method: string, what: string, ids: GraphRequestIds): Response {
+  return graphError(
+    501,
+    "NotImplemented",
+    `The emulator does not implement ${method} ${what}.`,
+    ids,
+  );
+}
+
+function forbidden(operation: string, ids: GraphRequestIds): Response {
+  return graphError(
+    403,
+    "Forbidden",
+    `Application does not have any of the required application permissions (${
+      OPERATION_ROLES[operation]!.join(", ")
+    }) to access the resource.`,
+    ids,
+  );
+}
+
+/** The operation of a call-scoped path and method, or undefined when the method is wrong. */
+function operationOf(path: GraphPath, method: string): string | undefined {
+  switch (path.kind) {
+    case "call":
+      return method === "GET" ? "getCall" : method === "DELETE" ? "hangUp" : undefined;
+    case "callAction":
+      return method === "POST"
+        ? (path.action === "keepAlive" ? "keepAlive" : "unimplemented")
+        : undefined;
+    case "participants":
+      return method === "GET" ? "list" : undefined;
+    case "participantsCount":
+      return method === "GET" ? "count" : undefined;
+    case "invite":
+      return method === "POST" ? "invite" : undefined;
+    case "participant":
+      return method === "GET" ? "get" : method === "DELETE" ? "remove" : undefined;
+    case "participantAction":
+      return method === "POST" ? (path.action === "mute" ? "mute" : "unimplemented") : undefined;
+    case "operation":
+      return method === "GET" ? "operation" : undefined;
+    case "operations":
+      return method === "GET" ? "unimplemented" : undefined;
+    case "unimplemented":
+      return "unimplemented";
+    default:
+      return undefined;
+  }
+}
+
 async function serveGraph(
   ctx: GraphContext,
   request: Request,
@@ -138,27 +205,29 @@ async function serveGraph(
   ids: GraphRequestIds,
 ): Promise<Response> {
   const [, version, rest] = VERSIONED.exec(url.pathname)!;
-  if (rest === "/$batch") return await serveBatch(ctx, request, url, version!, ids);
-  const m = CALL.exec(rest!);
-  if (!m) {
+  const path = parseGraphPath(rest!);
+  if (path.kind === "batch") return await serveBatch(ctx, request, url, version!, ids);
+  if (path.kind === "badUrl") {
+    return graphError(400, "BadRequest", "The request URL is not valid.", ids);
+  }
+  if (path.kind === "unknownSegment") {
     return graphError(
       400,
       "BadRequest",
-      `Resource not found for the segment '${rest!.split("/").pop() ?? ""}'.`,
+      `Resource not found for the segment '${path.segment}'.`,
       ids,
     );
   }
-  let callId: string, kind: string, itemId: string | undefined, action: string | undefined;
-  try {
-    callId = decodeURIComponent(m[1]!);
-    kind = m[2]!;
-    itemId = m[3] === undefined ? undefined : decodeURIComponent(m[3]);
-    action = m[4] === undefined ? undefined : decodeURIComponent(m[4]);
-  } catch {
-    return graphError(400, "BadRequest", "The request URL is not valid.", ids);
-  }
   const auth = await authorize(request.headers.get("authorization"), ctx.state, ctx.key, ctx.now());
-  if (!("tenant" in auth)) return graphError(auth.status, auth.code, auth.message, ids);
+  if (!("tenant" in auth)) {
+    const extra: Record<string, string> = auth.status === 401
+      ? {
+        "www-authenticate":
+          `Bearer realm="", authorization_uri="${ctx.baseUrl()}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+      }
+      : {};
+    return graphError(auth.status, auth.code, auth.message, ids, extra);
+  }
   const caller: Caller = auth;
   const retryAfter = takeToken(ctx.state, caller.tenant.id, caller.appId, ctx.now());
   if (retryAfter !== undefined) {
@@ -166,190 +235,84 @@ async function serveGraph(
       "retry-after": String(retryAfter),
     });
   }
-
   const method = request.method;
-  const operation = kind === "operations"
-    ? (itemId !== undefined && action === undefined && method === "GET" ? "operation" : undefined)
-    : itemId === undefined
-    ? (method === "GET" ? "list" : undefined)
-    : itemId === "invite" && action === undefined
-    ? (method === "POST" ? "invite" : undefined)
-    : action === "mute"
-    ? (method === "POST" ? "mute" : undefined)
-    : action !== undefined
-    ? undefined
-    : method === "GET"
-    ? "get"
-    : method === "DELETE"
-    ? "remove"
-    : undefined;
-  if (!operation) {
-    if (action !== undefined && action !== "mute") {
-      return graphError(400, "BadRequest", `Resource not found for the segment '${action}'.`, ids);
-    }
-    return graphError(405, "MethodNotAllowed", `${method} is not supported here.`, ids);
-  }
-  if (!hasRole(caller, operation)) {
-    return graphError(
-      403,
-      "Forbidden",
-      `Application does not have any of the required application permissions (${
-        OPERATION_ROLES[operation]!.join(", ")
-      }) to access the resource.`,
-      ids,
-    );
-  }
-  const call = ctx.state.call(caller.tenant, callId);
-  if (!call) {
-    return graphError(404, "itemNotFound", `Call '${callId}' was not found.`, ids);
-  }
-  const now = ctx.now();
-  resolveCall(call, now);
-  const extras = callExtras(call);
-  const context = `${ctx.baseUrl()}/${version}/$metadata#communications/calls('${
-    encodeURIComponent(call.id)
-  }')`;
-  const selectParam = url.searchParams.get("$select");
-  const fields = selectParam ? selectParam.split(",").map((s) => s.trim()) : undefined;
+  const baseUrl = ctx.baseUrl();
 
-  if (operation === "operation") {
-    const op = extras.operations.get(itemId!);
-    if (!op) {
-      return graphError(404, "itemNotFound", `Operation '${itemId}' was not found.`, ids);
-    }
-    return Response.json({
-      "@odata.context": `${context}/operations/$entity`,
-      ...operationJson(op),
-    }, {
-      headers: graphHeaders(ids),
-    });
+  if (path.kind === "user") {
+    if (method !== "GET") return notAllowed(method, ids);
+    return getUser(caller, path.id, path.parenthesised, url, baseUrl, version!, ids);
   }
-
-  if (operation === "list") {
-    const topParam = url.searchParams.get("$top");
-    const skipParam = url.searchParams.get("$skiptoken");
-    const top = topParam === null ? undefined : Number(topParam);
-    if (top !== undefined && !(Number.isInteger(top) && top > 0 && top <= 999)) {
-      return graphError(400, "BadRequest", "Invalid value for $top: use 1 to 999.", ids);
-    }
-    const skip = skipParam === null ? 0 : Number(skipParam);
-    if (!(Number.isInteger(skip) && skip >= 0)) {
-      return graphError(400, "BadRequest", "Invalid $skiptoken.", ids);
-    }
-    const all = [...call.participants.values()].filter((p) => !extras.hidden.has(p.id));
-    const page = top === undefined ? all.slice(skip) : all.slice(skip, skip + top);
-    const body: Record<string, unknown> = {
-      "@odata.context": `${context}/participants`,
-      value: page.map((p) => select(participantJson(p, extras.sequence), fields)),
-    };
-    if (top !== undefined && skip + top < all.length) {
-      const next = new URL(`${ctx.baseUrl()}${url.pathname}`);
-      next.searchParams.set("$top", String(top));
-      if (selectParam) next.searchParams.set("$select", selectParam);
-      next.searchParams.set("$skiptoken", String(skip + top));
-      body["@odata.nextLink"] = next.toString();
-    }
-    return Response.json(body, { headers: graphHeaders(ids) });
-  }
-
-  if (operation === "invite") {
-    const type = request.headers.get("content-type") ?? "";
-    if (!/^application\/json\b/i.test(type)) {
-      await request.body?.cancel();
+  const calls: CallsContext = { runtime: ctx.runtime, baseUrl, version: version!, ids, caller };
+  if (path.kind === "calls") {
+    if (method === "POST") return await joinMeeting(calls, request);
+    if (method === "GET") {
       return graphError(
-        415,
-        "UnsupportedMediaType",
-        "Content-Type must be application/json.",
+        405,
+        "MethodNotAllowed",
+        "Graph has no list of calls: an app sees only the calls it joined or answered.",
         ids,
       );
     }
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch {
-      return graphError(400, "BadRequest", "The request body is not valid JSON.", ids);
-    }
-    const refusal = checkInviteBody(body, version!);
-    if (refusal) return graphError(refusal.status, refusal.code, refusal.message, ids);
-    const op = createInvitation(
-      caller.tenant,
-      call,
-      body as { participants: Record<string, unknown>[]; clientContext?: string },
-      now,
-    );
-    if (!("id" in op)) return graphError(op.status, op.code, op.message, ids);
-    const location = `${ctx.baseUrl()}/${version}/communications/calls/${
-      encodeURIComponent(call.id)
-    }/operations/${op.id}`;
-    return Response.json(operationJson(op, "Running"), {
-      status: 200,
-      headers: graphHeaders(ids, { location }),
-    });
+    return notAllowed(method, ids);
   }
-
-  // get, remove, mute act on one participant.
-  const participant = call.participants.get(itemId!);
-  if (operation === "remove") {
-    if (!caller.tenant.allowRemoveParticipantAppIds.has(caller.appId.toLowerCase())) {
-      const d = ctx.settings.policyDenial;
-      return graphError(d.status, d.code, d.message, ids);
-    }
+  if (!("callId" in path) || path.callId === undefined) {
+    return notImplemented(method, url.pathname, ids);
+  }
+  const operation = operationOf(path, method);
+  if (!operation) {
     await request.body?.cancel();
-    if (participant) {
-      call.participants.delete(participant.id);
-      extras.hidden.delete(participant.id);
-      extras.sequence++;
-      return new Response(null, { status: 204, headers: graphHeaders(ids) });
-    }
-    if (cancelInvitation(call, itemId!)) {
-      return new Response(null, { status: 204, headers: graphHeaders(ids) });
-    }
+    return notAllowed(method, ids);
   }
-  if (!participant) {
+  if (operation in OPERATION_ROLES && !hasRole(caller, operation)) {
     await request.body?.cancel();
-    return graphError(
-      404,
-      "itemNotFound",
-      `Participant '${itemId}' was not found in call '${callId}'.`,
-      ids,
-    );
+    return forbidden(operation, ids);
   }
-  if (operation === "get") {
-    return Response.json({
-      "@odata.context": `${context}/participants/$entity`,
-      ...select(participantJson(participant, extras.sequence), fields),
-    }, { headers: graphHeaders(ids) });
+  const call = ctx.runtime.ownedCall(caller.tenant, path.callId, caller.appId);
+  if (!call) {
+    await request.body?.cancel();
+    const nf = ctx.settings.callNotFound;
+    return graphError(404, nf.code, nf.message, ids);
   }
-  // mute
-  let clientContext: string | null = null;
-  const text = await request.text();
-  if (text) {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return graphError(400, "BadRequest", "The request body is not valid JSON.", ids);
-    }
-    const cc = (body as { clientContext?: unknown } | null)?.clientContext;
-    if (cc !== undefined && cc !== null) {
-      if (typeof cc !== "string" || cc.length > 256) {
-        return graphError(400, "BadRequest", "clientContext must be at most 256 characters.", ids);
-      }
-      clientContext = cc;
-    }
+  switch (operation) {
+    case "getCall":
+      return getCall(calls, call);
+    case "hangUp":
+      return hangUp(calls, call);
+    case "keepAlive":
+      await request.body?.cancel();
+      return keepAlive(calls, call);
+    case "unimplemented":
+      await request.body?.cancel();
+      return notImplemented(method, url.pathname, ids);
   }
-  participant.isMuted = true;
-  extras.sequence++;
-  const op = {
-    id: crypto.randomUUID(),
-    type: "#microsoft.graph.muteParticipantOperation",
-    status: "completed" as const,
-    clientContext,
-    resultInfo: { code: 200, subcode: 0, message: "The participant was muted." },
-    invitations: [],
+  const p: ParticipantsContext = {
+    runtime: ctx.runtime,
+    baseUrl,
+    version: version!,
+    ids,
+    tenant: caller.tenant,
+    call,
+    policyDenial: ctx.settings.policyDenial,
+    mayRemove: caller.tenant.allowRemoveParticipantAppIds.has(caller.appId.toLowerCase()),
+    inviteLimit: ctx.settings.inviteLimit,
   };
-  extras.operations.set(op.id, op);
-  return Response.json(operationJson(op), { headers: graphHeaders(ids) });
+  switch (operation) {
+    case "list":
+      return listParticipants(p, url, false);
+    case "count":
+      return listParticipants(p, url, true);
+    case "invite":
+      return await inviteParticipants(p, request);
+    case "operation":
+      return getOperation(p, (path as { operationId: string }).operationId);
+    case "mute":
+      return await muteParticipant(p, request, (path as { participantId: string }).participantId);
+    case "get":
+      return getParticipant(p, url, (path as { participantId: string }).participantId);
+    default:
+      await request.body?.cancel();
+      return removeParticipant(p, (path as { participantId: string }).participantId);
+  }
 }
 
 async function serveBatch(
@@ -387,5 +350,5 @@ async function serveBatch(
   if ("error" in outcome) {
     return graphError(outcome.error.status, outcome.error.code, outcome.error.message, ids);
   }
-  return Response.json({ responses: outcome.responses }, { headers: graphHeaders(ids) });
+  return graphJson({ responses: outcome.responses }, ids);
 }

@@ -17,22 +17,28 @@
 
 import { InvalidInputError } from "../errors.ts";
 import { type AdminContext, handleAdmin } from "./admin_api.ts";
+import { CallRuntime } from "./call_runtime.ts";
 import { type EntraContext, GITHUB_ISSUER, handleToken } from "./entra.ts";
 import { handleDiscovery } from "./entra_discovery.ts";
 import { serveTokenWithFault } from "./entra_faults.ts";
 import { pickFault } from "./graph_faults.ts";
 import { graphError, type GraphRequestIds } from "./graph_errors.ts";
-import { DEFAULT_POLICY_DENIAL, type GraphContext, handleGraph } from "./graph_routes.ts";
-import { sharedEntraKey, sharedGithubKey, type SigningKey } from "./signing_key.ts";
+import { type GraphContext, handleGraph } from "./graph_routes.ts";
+import { LiveSettings } from "./live_settings.ts";
+import { EmulatorKeys, type SigningKey } from "./signing_key.ts";
 import { DEFAULT_GITHUB_OIDC, type GithubOidcSettings, handleGithubOidc } from "./github_oidc.ts";
+import type { Delivery } from "./notifications.ts";
 import { appendLog, logEntry, type LoggedRequest } from "./request_log.ts";
 import {
+  attendeeParticipant,
+  type AttendeeSpec,
   type EmulatorSettingsSpec,
   type EmulatorState,
   type EmulatorStateSpec,
   type FaultSpec,
   type GithubSpec,
   loadState,
+  type MeetingSpec,
   parseFaults,
   parseGithub,
   parseSettings,
@@ -43,13 +49,36 @@ import {
 import { resolveTls, type TlsOption, writeCaFile } from "./tls.ts";
 
 export type {
+  AppSpec,
+  AttendeeSpec,
+  CallSnapshot,
+  CallSpec,
+  CertificateSpec,
+  EmulatedCall,
+  EmulatedParticipant,
+  EmulatedTenant,
   EmulatorSettingsSpec,
+  EmulatorState,
   EmulatorStateSpec,
+  FaultSpec,
+  FederatedCredentialSpec,
   GithubSpec,
+  MeetingSnapshot,
+  MeetingSpec,
+  ParticipantSpec,
   PolicyDenialSpec,
+  SecretSpec,
+  StateSnapshot,
+  TenantSnapshot,
+  TenantSpec,
+  UserSpec,
 } from "./state.ts";
+export type { EmulatedMeeting } from "./meetings.ts";
+export type { CallLife, CallState, ResultInfo } from "./call_life.ts";
+export type { CloudName } from "../clouds.ts";
 export type { GithubOidcSettings } from "./github_oidc.ts";
 export type { LoggedRequest } from "./request_log.ts";
+export type { Delivery } from "./notifications.ts";
 export type { TlsOption } from "./tls.ts";
 
 /** Options for {@link startEmulator}. */
@@ -70,8 +99,18 @@ export interface EmulatorOptions {
   adminToken?: string;
   /** Port; 0 (default) picks a free one. */
   port?: number;
-  /** The clock, ms since the epoch. */
+  /**
+   * The clock, ms since the epoch. With a clock of your own, time-driven changes (a call
+   * becoming established, lobby and keep-alive timeouts, invitation answers) happen when a
+   * request or `tick()` looks at them; with the real clock (the default) they also happen on
+   * time by themselves.
+   */
   clock?: () => number;
+  /**
+   * Signing keys: `"well-known"` (the published development keys, the default on loopback) or
+   * `"generated"` (fresh keys made at start, the default on any other bind).
+   */
+  keys?: "well-known" | "generated";
   /** Allowed clock skew for client assertions, seconds. Default 300 (overrides the state file). */
   clockSkewSeconds?: number;
   /** Lifetime of issued access tokens, seconds. Default 3599 (overrides the state file). */
@@ -80,6 +119,14 @@ export interface EmulatorOptions {
   refreshInSeconds?: number;
   /** The answer to a removal the tenant policy refuses (an assumption; see docs/emulator.md). */
   policyDenial?: PolicyDenialSpec;
+  /** A joined call stays `establishing` this long, ms. Default 100. */
+  joinDelayMs?: number;
+  /** An app waiting in a lobby this long is dropped (200/5855), ms. Default 15 minutes. */
+  lobbyTimeoutMs?: number;
+  /** A joined call with no keepAlive this long ends (408/8537), ms. Default 45 minutes. */
+  keepAliveTimeoutMs?: number;
+  /** What a call whose notifications all fail does (UNCONFIRMED upstream). Default `ignore`. */
+  callbackFailure?: "ignore" | "terminate";
   /** The emulated GitHub Actions job (request token, subject, token lifetime, claims). */
   github?: Partial<GithubOidcSettings>;
 }
@@ -94,6 +141,8 @@ export interface Emulator {
   readonly adminUrl: string;
   /** Usable as `ACTIONS_ID_TOKEN_REQUEST_URL`. */
   readonly githubOidcRequestUrl: string;
+  /** The JWKS that verifies the notifications POSTed to calls' callback URIs. */
+  readonly notificationJwksUrl: string;
   /** A PEM file clients must trust, when serving HTTPS. */
   readonly caCertPath: string | null;
   /** The live state. */
@@ -102,6 +151,8 @@ export interface Emulator {
   readonly requests: readonly LoggedRequest[];
   /** Tokens issued, by client id. */
   readonly tokenRequests: ReadonlyMap<string, number>;
+  /** Notification deliveries, oldest first (as `GET /_emulator/notifications`). */
+  readonly deliveries: readonly Delivery[];
   /** Replaces the fault rules (as `PUT /_emulator/faults`). */
   setFaults(rules: FaultSpec[]): void;
   /** Sets the Graph throttle, requests per second per app and tenant; null removes it. */
@@ -112,6 +163,16 @@ export interface Emulator {
   seedTenant(spec: TenantSpec): Promise<void>;
   /** Replaces the emulated GitHub job's settings (as `PUT /_emulator/github`). */
   setGithub(github: GithubSpec): void;
+  /** Changes some settings (as `PUT /_emulator/settings`). */
+  setSettings(settings: EmulatorSettingsSpec): void;
+  /** Admits an app's call waiting in a meeting's lobby (as `POST .../calls/{id}/admit`). */
+  admit(tenantId: string, callId: string): void;
+  /** Adds a person to a live meeting; returns their participant id (as `POST .../attendees`). */
+  addAttendee(tenantId: string, meetingId: string, attendee: AttendeeSpec): string;
+  /** Applies every time-driven change due by the emulator's clock (as `POST /_emulator/tick`). */
+  tick(): void;
+  /** Resolves once every queued notification was delivered or given up. */
+  notificationsIdle(): Promise<void>;
   /** Empties the request log. */
   clearRequests(): void;
   /** Stops serving. */
@@ -136,9 +197,19 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
  * ```
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  // The signing keys (slow RSA generation, once per process) are made in the background and
-  // awaited by the first request that needs them, so starting stays fast.
-  const keyReady = sharedEntraKey();
+  const hostname = options.hostname ?? "127.0.0.1";
+  if (options.adminToken !== undefined && !options.adminToken) {
+    throw new InvalidInputError("adminToken", "must not be empty");
+  }
+  if (options.keys !== undefined && options.keys !== "well-known" && options.keys !== "generated") {
+    throw new InvalidInputError("keys", 'give "well-known" or "generated"');
+  }
+  const keys = new EmulatorKeys(
+    options.keys ?? (LOOPBACK.test(hostname) ? "well-known" : "generated"),
+  );
+  // Generated keys take a while: they are made in the background and awaited by the first
+  // request that needs them, so starting stays fast.
+  const keyReady = keys.get("entra");
   keyReady.catch(() => {}); // a failure is answered per request (500), not left unhandled
   const [state, tls] = await Promise.all([
     loadState(options.state),
@@ -150,36 +221,54 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokenRequests = new Map<string, number>();
   let baseUrl = "";
   if (options.github) state.github = { ...state.github, ...parseGithub(options.github) };
-  const fromFile = state.settings;
-  const entraSettings: EntraContext["settings"] = {
-    clockSkewSeconds: options.clockSkewSeconds ?? fromFile.clockSkewSeconds ?? 300,
-    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? fromFile.tokenLifetimeSeconds ?? 3599,
-  };
-  const refreshIn = options.refreshInSeconds ?? fromFile.refreshInSeconds;
-  if (refreshIn !== undefined && refreshIn !== null) entraSettings.refreshInSeconds = refreshIn;
+  const optionSettings: EmulatorSettingsSpec = {};
+  for (
+    const name of [
+      "clockSkewSeconds",
+      "tokenLifetimeSeconds",
+      "refreshInSeconds",
+      "policyDenial",
+      "joinDelayMs",
+      "lobbyTimeoutMs",
+      "keepAliveTimeoutMs",
+      "callbackFailure",
+    ] as const
+  ) {
+    if (options[name] !== undefined) {
+      (optionSettings as Record<string, unknown>)[name] = options[name];
+    }
+  }
+  const settings = new LiveSettings(state.settings, parseSettings(optionSettings));
+  const runtime = new CallRuntime({
+    state,
+    now,
+    settings: () => settings.runtime,
+    notificationKey: () => keys.get("notifications"),
+    timers: options.clock === undefined,
+  });
   const entra: EntraContext = {
     state,
     key,
-    githubKey: sharedGithubKey,
+    githubKey: () => keys.get("github"),
     now,
     baseUrl: () => baseUrl,
     tokenRequests,
-    settings: entraSettings,
+    settings: settings.entra,
   };
   const graph: GraphContext = {
     state,
     key,
     now,
     baseUrl: () => baseUrl,
-    settings: {
-      policyDenial: options.policyDenial ?? fromFile.policyDenial ?? DEFAULT_POLICY_DENIAL,
-    },
+    settings: settings.graph,
+    runtime,
   };
   const githubSettings = (): GithubOidcSettings => ({ ...DEFAULT_GITHUB_OIDC, ...state.github });
-  const hostname = options.hostname ?? "127.0.0.1";
-  if (options.adminToken !== undefined && !options.adminToken) {
-    throw new InvalidInputError("adminToken", "must not be empty");
-  }
+  const tenantOf = (tenantId: string) => {
+    const tenant = state.tenant(tenantId);
+    if (!tenant) throw new InvalidInputError("tenantId", `no tenant '${tenantId}' is seeded`);
+    return tenant;
+  };
   const admin: AdminContext = {
     state,
     requests: () => requests,
@@ -188,24 +277,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setThrottle: (rps) =>
       state.throttle = parseThrottle(rps === null ? null : { requestsPerSecond: rps }),
     setGithub: (github) => state.github = parseGithub(github),
-    setSettings: (settings: EmulatorSettingsSpec) => {
-      parseSettings(settings);
-      if (settings.clockSkewSeconds !== undefined) {
-        entraSettings.clockSkewSeconds = settings.clockSkewSeconds;
-      }
-      if (settings.tokenLifetimeSeconds !== undefined) {
-        entraSettings.tokenLifetimeSeconds = settings.tokenLifetimeSeconds;
-      }
-      if (settings.refreshInSeconds === null) delete entraSettings.refreshInSeconds;
-      else if (settings.refreshInSeconds !== undefined) {
-        entraSettings.refreshInSeconds = settings.refreshInSeconds;
-      }
-      if (settings.policyDenial) graph.settings.policyDenial = settings.policyDenial;
-      state.settings = { ...state.settings, ...settings };
+    setSettings: (spec: EmulatorSettingsSpec) => {
+      parseSettings(spec);
+      settings.apply(spec);
+      state.settings = { ...state.settings, ...spec };
     },
     seedTenant: async (spec) => {
       await state.addTenant(spec);
     },
+    addMeeting: (tenant, spec: MeetingSpec) => {
+      const old = tenant.meetings.get(String(spec?.id ?? "").toLowerCase());
+      const meeting = state.addMeeting(tenant, spec);
+      if (old && old !== meeting) runtime.endMeeting(tenant, old);
+    },
+    admit: (tenant, callId) => {
+      const call = tenant.calls.get(callId);
+      if (!call) return "notFound";
+      return runtime.admit(tenant, call) ? "admitted" : "notWaiting";
+    },
+    addAttendee: (tenant, meetingId, attendee) => {
+      const meeting = tenant.meetings.get(meetingId.toLowerCase());
+      if (!meeting) return undefined;
+      const participant = attendeeParticipant(tenant, attendee);
+      runtime.addAttendee(meeting, participant);
+      return participant.id;
+    },
+    tick: () => runtime.tickAll(),
+    deliveries: () => runtime.notifier.deliveries,
+    clearDeliveries: () => runtime.notifier.clear(),
     enabled: options.adminToken !== undefined || LOOPBACK.test(hostname),
     token: options.adminToken,
   };
@@ -220,6 +319,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       clientRequestId: request.headers.get("client-request-id") ?? undefined,
       date: new Date(now()).toUTCString(),
     };
+    const graphResponse = await handleGraph(graph, request, url, ids);
+    if (graphResponse) return graphResponse;
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token) {
       if (request.method !== "POST") {
@@ -248,17 +349,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const github = await handleGithubOidc(
         request,
         url,
-        await sharedGithubKey(),
+        await keys.get("github"),
         githubSettings(),
         now,
       );
       if (github) return github;
     }
+    if (url.pathname === "/_emulator/notifications/jwks") {
+      return Response.json({ keys: [(await keys.get("notifications")).publicJwk] }, {
+        headers: { "cache-control": "max-age=86400, private" },
+      });
+    }
     if (url.pathname === "/_emulator" || url.pathname.startsWith("/_emulator/")) {
       return await handleAdmin(admin, request, url);
     }
-    const graphResponse = await handleGraph(graph, request, url, ids);
-    if (graphResponse) return graphResponse;
     return graphError(
       400,
       "BadRequest",
@@ -308,7 +412,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closed: Promise<void> | undefined;
   const close = () =>
     closed ??= (async () => {
-      await server.shutdown();
+      await Promise.all([server.shutdown(), runtime.close()]);
       if (caCertPath) {
         await Deno.remove(caCertPath.replace(/\/ca\.pem$/, ""), { recursive: true }).catch(
           () => {},
@@ -324,19 +428,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     authorityUrl: baseUrl,
     adminUrl: `${baseUrl}/_emulator`,
     githubOidcRequestUrl: `${baseUrl}/_github/token?x=1`,
+    notificationJwksUrl: `${baseUrl}/_emulator/notifications/jwks`,
     caCertPath,
     state,
     requests,
     tokenRequests,
+    get deliveries() {
+      return runtime.notifier.deliveries;
+    },
     setFaults: admin.setFaults,
     setThrottle: admin.setThrottle,
-    setPolicy: (tenantId, appIds) => {
-      const tenant = state.tenant(tenantId);
-      if (!tenant) throw new InvalidInputError("tenantId", `no tenant '${tenantId}' is seeded`);
-      state.setPolicy(tenant, appIds);
-    },
+    setPolicy: (tenantId, appIds) => state.setPolicy(tenantOf(tenantId), appIds),
     seedTenant: admin.seedTenant,
     setGithub: admin.setGithub,
+    setSettings: admin.setSettings,
+    admit: (tenantId, callId) => {
+      const outcome = admin.admit(tenantOf(tenantId), callId);
+      if (outcome === "notFound") {
+        throw new InvalidInputError("callId", `no call '${callId}' in tenant '${tenantId}'`);
+      }
+      if (outcome === "notWaiting") {
+        throw new InvalidInputError("callId", `call '${callId}' is not waiting in a lobby`);
+      }
+    },
+    addAttendee: (tenantId, meetingId, attendee) => {
+      const id = admin.addAttendee(tenantOf(tenantId), meetingId, attendee);
+      if (id === undefined) {
+        throw new InvalidInputError("meetingId", `no meeting '${meetingId}' in '${tenantId}'`);
+      }
+      return id;
+    },
+    tick: admin.tick,
+    notificationsIdle: () => runtime.notifier.idle(),
     clearRequests: admin.clearRequests,
     close,
     [Symbol.asyncDispose]: close,

@@ -1,6 +1,6 @@
 /**
- * The emulator's state: tenants, apps, users, calls and their participants, faults and the
- * throttle. The JSON shape is the public contract of ../shared/emulator-state.md; this file
+ * The emulator's state: tenants, apps, users, meetings, calls and their participants, faults
+ * and the throttle. The JSON shape is the public contract of ../shared/emulator-state.md; this file
  * reads it, checks it, and holds the live model the routes act on.
  *
  * @module
@@ -10,6 +10,18 @@ import { dirname, isAbsolute, join } from "node:path";
 import { getCloud } from "../clouds.ts";
 import type { CloudName } from "../clouds.ts";
 import { InvalidInputError } from "../errors.ts";
+import type { CallLife, CallState, ResultInfo } from "./call_life.ts";
+import {
+  type AttendeeSpec,
+  buildMeeting,
+  checkAttendee,
+  checkMeetingSpec,
+  type EmulatedMeeting,
+  meetingLinks,
+  type MeetingSpec,
+} from "./meetings.ts";
+
+export type { AttendeeSpec, MeetingSpec } from "./meetings.ts";
 
 /** A certificate registered on an app: inline PEM or a path relative to the state file. */
 export interface CertificateSpec {
@@ -59,6 +71,10 @@ export interface UserSpec {
   id: string;
   /** Display name. */
   displayName?: string;
+  /** The sign-in name, e.g. `adele@contoso.onmicrosoft.com`; `GET /users/{upn}` finds it. */
+  userPrincipalName?: string;
+  /** The mail address. */
+  mail?: string;
   /** How the user answers an invitation. */
   answer?: "accept" | "decline" | "noAnswer";
   /** How long the user takes to answer, ms. */
@@ -79,14 +95,18 @@ export interface ParticipantSpec {
   isInLobby?: boolean;
 }
 
-/** A call, as seeded. */
+/** A call, as seeded: an app's leg, established from the start. */
 export interface CallSpec {
   /** The id. */
   id: string;
-  /** The app that owns the call. */
+  /** The app that owns the call; absent: the tenant's first app. */
   appId?: string;
-  /** Participants in the call. */
+  /** Participants in the call (a call not tied to a meeting keeps its own roster). */
   participants?: ParticipantSpec[];
+  /** A seeded meeting this call is joined to: its roster is the meeting's, plus the app. */
+  meetingId?: string;
+  /** The app's own participant id in the meeting (made up when absent). */
+  myParticipantId?: string;
 }
 
 /** A tenant, as seeded. */
@@ -105,6 +125,8 @@ export interface TenantSpec {
   users?: UserSpec[];
   /** Calls. */
   calls?: CallSpec[];
+  /** Teams meetings apps can join. */
+  meetings?: MeetingSpec[];
 }
 
 /** A fault rule. */
@@ -166,6 +188,22 @@ export interface EmulatorSettingsSpec {
   refreshInSeconds?: number | null;
   /** The answer to a removal the tenant policy refuses. */
   policyDenial?: PolicyDenialSpec;
+  /** How long a joined call stays `establishing` before it is `established`, ms. Default 100. */
+  joinDelayMs?: number;
+  /** How long an app waits in a meeting's lobby before its call ends (200/5855), ms. */
+  lobbyTimeoutMs?: number;
+  /** A joined call with no keepAlive for this long ends (408/8537), ms. Default 45 minutes. */
+  keepAliveTimeoutMs?: number;
+  /** What a call whose notifications all fail does: go on (default) or end. */
+  callbackFailure?: "ignore" | "terminate";
+  /** Retries of a failed notification delivery (default 2, so 3 attempts). */
+  notificationRetries?: number;
+  /** How long one notification delivery may take, ms (default 5000). */
+  notificationTimeoutMs?: number;
+  /** The Graph error for an unknown, ended or other app's call. */
+  callNotFound?: { code: string; message: string };
+  /** Most participants one invitation may name (default 5, as the docs state). */
+  inviteLimit?: number;
 }
 
 /** The whole state file. */
@@ -182,6 +220,42 @@ export interface EmulatorStateSpec {
   settings?: EmulatorSettingsSpec;
 }
 
+/** A call as the admin API shows it: its spec, where it stands, and why it ended. */
+export interface CallSnapshot extends CallSpec {
+  /** `establishing`, `established` or `terminated`. */
+  state: CallState;
+  /** Whether it waits in its meeting's lobby. */
+  isInLobby?: boolean;
+  /** Where its notifications go. */
+  callbackUri?: string;
+  /** Why it ended. */
+  resultInfo?: ResultInfo;
+}
+
+/** A meeting as the admin API shows it: its spec, with the derived join links. */
+export interface MeetingSnapshot extends MeetingSpec {
+  /** The long link. */
+  joinWebUrl: string;
+  /** The short link. */
+  shortJoinUrl: string;
+}
+
+/** A tenant as the admin API shows it. */
+export interface TenantSnapshot extends Omit<TenantSpec, "calls" | "meetings" | "apps"> {
+  /** Apps (secrets redacted, certificates counted). */
+  apps: (Omit<AppSpec, "certificates"> & { certificateCount: number })[];
+  /** Calls. */
+  calls: CallSnapshot[];
+  /** Meetings. */
+  meetings: MeetingSnapshot[];
+}
+
+/** The live state as the admin API shows it. */
+export interface StateSnapshot extends Omit<EmulatorStateSpec, "tenants"> {
+  /** The tenants. */
+  tenants: TenantSnapshot[];
+}
+
 /** A live participant. */
 export interface EmulatedParticipant {
   /** The id. */
@@ -192,16 +266,23 @@ export interface EmulatedParticipant {
   isMuted: boolean;
   /** Whether the participant waits in the lobby. */
   isInLobby: boolean;
+  /** Whether the server muted the participant (`mediaStreams[].serverMuted`). */
+  serverMuted?: boolean;
 }
 
 /** A live call. */
 export interface EmulatedCall {
   /** The id. */
   id: string;
-  /** The app that owns the call. */
+  /** The app that owns the call (a seeded call without one: the tenant's first app). */
   appId: string | undefined;
-  /** Participants in the call. */
+  /** The roster the call sees: its own, or its meeting's (shared with the meeting's calls). */
   participants: Map<string, EmulatedParticipant>;
+  /** The meeting the call is joined to. */
+  meetingId?: string;
+  /** The call's life (state, lobby, keep-alive, callback); absent for a call seeded without a
+   * meeting, which is always established. */
+  life?: CallLife;
 }
 
 /** A live tenant. */
@@ -220,6 +301,8 @@ export interface EmulatedTenant {
   users: Map<string, UserSpec>;
   /** Calls. */
   calls: Map<string, EmulatedCall>;
+  /** Meetings, by lower-case id. */
+  meetings: Map<string, EmulatedMeeting>;
 }
 
 function fail(field: string, message: string): never {
@@ -240,6 +323,52 @@ function identityOf(p: ParticipantSpec, users: Map<string, UserSpec>, tenantId: 
     };
   }
   return { user: { id: p.id, displayName: null, tenantId } };
+}
+
+/** The tenant's first app's id (the owner of a seeded call that names none). */
+function firstApp(tenant: EmulatedTenant): string | undefined {
+  for (const app of tenant.apps.values()) return app.clientId;
+  return undefined;
+}
+
+/** A meeting attendee as a live participant. */
+export function attendeeParticipant(tenant: EmulatedTenant, a: AttendeeSpec): EmulatedParticipant {
+  checkAttendee(a);
+  const id = a.id ?? crypto.randomUUID();
+  return {
+    id,
+    identity: identityOf(
+      { id, ...(a.user ? { user: a.user } : {}), ...(a.identity ? { identity: a.identity } : {}) },
+      tenant.users,
+      tenant.id,
+    ),
+    isMuted: a.isMuted ?? false,
+    isInLobby: a.isInLobby ?? false,
+  };
+}
+
+/** An app's own leg as a participant: `identity.application`. */
+export function appParticipant(
+  tenant: EmulatedTenant,
+  appId: string,
+  participantId: string,
+  inLobby: boolean,
+): EmulatedParticipant {
+  const app = tenant.apps.get(appId.toLowerCase());
+  return {
+    id: participantId,
+    identity: {
+      application: { id: app?.clientId ?? appId, displayName: app?.displayName ?? null },
+    },
+    isMuted: false,
+    isInLobby: inLobby,
+  };
+}
+
+/** Whether a participant of a meeting is the leg of one of its calls. */
+function isAppLeg(p: EmulatedParticipant, m: EmulatedMeeting): boolean {
+  for (const c of m.calls) if (c.life?.myParticipantId === p.id) return true;
+  return false;
 }
 
 /** The live model of all tenants. */
@@ -285,7 +414,12 @@ export class EmulatorState {
       fail("tenants[].allowRemoveParticipantAppIds", "must be an array of strings");
     }
     for (
-      const [field, list] of [["users", spec.users], ["apps", spec.apps], ["calls", spec.calls]]
+      const [field, list] of [
+        ["users", spec.users],
+        ["apps", spec.apps],
+        ["calls", spec.calls],
+        ["meetings", spec.meetings],
+      ]
     ) {
       if (list !== undefined && !Array.isArray(list)) {
         fail(
@@ -302,10 +436,12 @@ export class EmulatorState {
       apps: new Map(),
       users: new Map(),
       calls: new Map(),
+      meetings: new Map(),
     };
     // Build everything first, so a bad spec leaves the old tenant in place.
     for (const u of spec.users ?? []) this.addUser(tenant, u);
     for (const app of spec.apps ?? []) await this.addApp(tenant, app, baseDir);
+    for (const m of spec.meetings ?? []) this.addMeeting(tenant, m);
     for (const c of spec.calls ?? []) this.addCall(tenant, c);
     this.tenants.set(spec.id.toLowerCase(), tenant);
     return tenant;
@@ -327,6 +463,11 @@ export class EmulatorState {
     }
     if (user.answerAfterMs !== undefined && !isNonNegative(user.answerAfterMs)) {
       fail("tenants[].users[].answerAfterMs", "must be a number of milliseconds, 0 or more");
+    }
+    for (const field of ["displayName", "userPrincipalName", "mail"] as const) {
+      if (user[field] !== undefined && typeof user[field] !== "string") {
+        fail(`tenants[].users[].${field}`, "must be a string");
+      }
     }
     tenant.users.set(user.id.toLowerCase(), { ...user });
   }
@@ -382,13 +523,65 @@ export class EmulatorState {
     tenant.apps.set(app.clientId.toLowerCase(), { ...app, certificatePems });
   }
 
-  /** Adds or replaces a call; its participants may name the tenant's users. */
+  /**
+   * Adds or replaces a call; its participants may name the tenant's users. A call without
+   * `appId` belongs to the tenant's first app; one with `meetingId` is that app's established
+   * leg in the meeting and sees the meeting's roster, where the app appears too.
+   */
   addCall(tenant: EmulatedTenant, call: CallSpec): void {
     if (!isObject(call) || typeof call.id !== "string" || !call.id) {
       fail("tenants[].calls[].id", "required");
     }
+    if (call.appId !== undefined && (typeof call.appId !== "string" || !call.appId)) {
+      fail("tenants[].calls[].appId", "must be an app's client id");
+    }
     if (call.participants !== undefined && !Array.isArray(call.participants)) {
       fail("tenants[].calls[].participants", "must be an array");
+    }
+    const appId = call.appId ?? firstApp(tenant);
+    if (call.meetingId !== undefined) {
+      const meeting = typeof call.meetingId === "string"
+        ? tenant.meetings.get(call.meetingId.toLowerCase())
+        : undefined;
+      if (!meeting) fail("tenants[].calls[].meetingId", "must name a seeded meeting");
+      if (call.participants !== undefined) {
+        fail("tenants[].calls[].participants", "a meeting's call sees the meeting's attendees");
+      }
+      if (
+        call.myParticipantId !== undefined &&
+        (typeof call.myParticipantId !== "string" || !call.myParticipantId)
+      ) fail("tenants[].calls[].myParticipantId", "must be a non-empty string");
+      const myParticipantId = call.myParticipantId ?? crypto.randomUUID();
+      if (appId) {
+        meeting.participants.set(
+          myParticipantId,
+          appParticipant(tenant, appId, myParticipantId, false),
+        );
+      }
+      const live: EmulatedCall = {
+        id: call.id,
+        appId,
+        participants: meeting.participants,
+        meetingId: meeting.id,
+        life: {
+          state: "established",
+          tenantId: tenant.id,
+          createdAt: 0,
+          readyAt: 0,
+          inLobby: false,
+          myParticipantId,
+          callbackUri: null,
+          keepAlive: false,
+          lastKeepAliveAt: 0,
+          resultInfo: null,
+          endedAt: null,
+          echo: {},
+          chainId: crypto.randomUUID(),
+        },
+      };
+      meeting.calls.add(live);
+      tenant.calls.set(call.id, live);
+      return;
     }
     const participants = new Map<string, EmulatedParticipant>();
     for (const p of call.participants ?? []) {
@@ -405,7 +598,24 @@ export class EmulatorState {
         isInLobby: p.isInLobby ?? false,
       });
     }
-    tenant.calls.set(call.id, { id: call.id, appId: call.appId, participants });
+    tenant.calls.set(call.id, { id: call.id, appId, participants });
+  }
+
+  /** Adds or replaces a meeting (its attendees may name the tenant's users). */
+  addMeeting(tenant: EmulatedTenant, spec: MeetingSpec): EmulatedMeeting {
+    checkMeetingSpec(spec);
+    const meeting = buildMeeting(spec, (a) => attendeeParticipant(tenant, a));
+    for (const other of tenant.meetings.values()) {
+      if (other.id.toLowerCase() === meeting.id.toLowerCase()) continue;
+      if (other.threadId === meeting.threadId) {
+        fail("tenants[].meetings[].threadId", `is already the thread of meeting '${other.id}'`);
+      }
+      if (other.joinMeetingId === meeting.joinMeetingId) {
+        fail("tenants[].meetings[].joinMeetingId", `is already used by meeting '${other.id}'`);
+      }
+    }
+    tenant.meetings.set(meeting.id.toLowerCase(), meeting);
+    return meeting;
   }
 
   /** Replaces the tenant's `AllowRemoveParticipantAppIds`. */
@@ -424,7 +634,7 @@ export class EmulatorState {
    * are left out (secrets keep their `expires`, certificates are counted), and so is the GitHub
    * request token.
    */
-  snapshot(): EmulatorStateSpec {
+  snapshot(): StateSnapshot {
     const { requestToken: _t, ...github } = this.github;
     return {
       tenants: [...this.tenants.values()].map((t) => ({
@@ -443,15 +653,41 @@ export class EmulatorState {
           })),
         })),
         users: [...t.users.values()],
-        calls: [...t.calls.values()].map((c) => ({
-          id: c.id,
-          ...(c.appId ? { appId: c.appId } : {}),
-          participants: [...c.participants.values()].map((p) => ({
+        meetings: [...t.meetings.values()].map((m) => ({
+          id: m.id,
+          ...(m.organizer !== undefined ? { organizer: m.organizer } : {}),
+          ...(m.subject !== undefined ? { subject: m.subject } : {}),
+          threadId: m.threadId,
+          joinMeetingId: m.joinMeetingId,
+          ...(m.passcode !== undefined ? { passcode: m.passcode } : {}),
+          lobby: m.lobby,
+          ...meetingLinks(m, t.id),
+          attendees: [...m.participants.values()].filter((p) => !isAppLeg(p, m)).map((p) => ({
             id: p.id,
             identity: p.identity,
             isMuted: p.isMuted,
             isInLobby: p.isInLobby,
           })),
+        })),
+        calls: [...t.calls.values()].map((c) => ({
+          id: c.id,
+          ...(c.appId ? { appId: c.appId } : {}),
+          state: c.life?.state ?? "established",
+          ...(c.meetingId !== undefined ? { meetingId: c.meetingId } : {}),
+          ...(c.life ? { myParticipantId: c.life.myParticipantId } : {}),
+          ...(c.life?.inLobby ? { isInLobby: true } : {}),
+          ...(c.life?.callbackUri ? { callbackUri: c.life.callbackUri } : {}),
+          ...(c.life?.resultInfo ? { resultInfo: c.life.resultInfo } : {}),
+          ...(c.meetingId === undefined
+            ? {
+              participants: [...c.participants.values()].map((p) => ({
+                id: p.id,
+                identity: p.identity,
+                isMuted: p.isMuted,
+                isInLobby: p.isInLobby,
+              })),
+            }
+            : {}),
         })),
       })),
       faults: this.faults,
@@ -539,6 +775,37 @@ export function parseSettings(value: unknown): EmulatorSettingsSpec {
     value.refreshInSeconds !== undefined && value.refreshInSeconds !== null &&
     !isNonNegative(value.refreshInSeconds)
   ) fail("settings.refreshInSeconds", "must be a number of seconds, or null to omit it");
+  for (
+    const field of [
+      "joinDelayMs",
+      "lobbyTimeoutMs",
+      "keepAliveTimeoutMs",
+      "notificationTimeoutMs",
+    ] as const
+  ) {
+    if (value[field] !== undefined && !isNonNegative(value[field])) {
+      fail(`settings.${field}`, "must be a number of milliseconds, 0 or more");
+    }
+  }
+  if (
+    value.inviteLimit !== undefined &&
+    !(Number.isInteger(value.inviteLimit) && Number(value.inviteLimit) >= 1 &&
+      Number(value.inviteLimit) <= 1000)
+  ) fail("settings.inviteLimit", "must be a whole number from 1 to 1000");
+  if (
+    value.notificationRetries !== undefined &&
+    !(Number.isInteger(value.notificationRetries) && Number(value.notificationRetries) >= 0 &&
+      Number(value.notificationRetries) <= 10)
+  ) fail("settings.notificationRetries", "must be a whole number from 0 to 10");
+  if (
+    value.callbackFailure !== undefined && value.callbackFailure !== "ignore" &&
+    value.callbackFailure !== "terminate"
+  ) fail("settings.callbackFailure", 'must be "ignore" or "terminate"');
+  const nf = value.callNotFound;
+  if (
+    nf !== undefined &&
+    !(isObject(nf) && typeof nf.code === "string" && nf.code && typeof nf.message === "string")
+  ) fail("settings.callNotFound", "needs code and message (strings)");
   const d = value.policyDenial;
   if (
     d !== undefined &&

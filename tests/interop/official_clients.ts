@@ -21,6 +21,7 @@ interface Config {
   callId: string;
   removeParticipantId: string;
   inviteUserId: string;
+  meeting: { threadId: string; organizerId: string; attendeeUserId: string };
 }
 
 const config = JSON.parse(Deno.env.get("INTEROP_CONFIG") ?? "{}") as Config;
@@ -93,5 +94,57 @@ out.invite = {
   hasId: typeof invitation.id === "string" && invitation.id.length > 0,
   status: invitation.status,
   clientContext: invitation.clientContext,
+};
+
+// The real job: join a meeting (the docs' create-call Example 5), wait until established, read
+// the roster, remove a person, hang up.
+const joined = await graph.api("/communications/calls").post({
+  "@odata.type": "#microsoft.graph.call",
+  requestedModalities: ["audio"],
+  mediaConfig: { "@odata.type": "#microsoft.graph.serviceHostedMediaConfig" },
+  chatInfo: {
+    "@odata.type": "#microsoft.graph.chatInfo",
+    threadId: config.meeting.threadId,
+    messageId: "0",
+  },
+  meetingInfo: {
+    "@odata.type": "#microsoft.graph.organizerMeetingInfo",
+    organizer: {
+      "@odata.type": "#microsoft.graph.identitySet",
+      user: { "@odata.type": "#microsoft.graph.identity", id: config.meeting.organizerId },
+    },
+  },
+  tenantId: config.tenantId,
+});
+let state = joined.state;
+const states = [state];
+for (let i = 0; i < 50 && state !== "established"; i++) {
+  state = (await graph.api(`/communications/calls/${joined.id}`).get()).state;
+  states.push(state);
+}
+const roster = await graph.api(`/communications/calls/${joined.id}/participants`).get();
+type P = { id: string; info: { identity: Record<string, { id?: string }> } };
+const person = (roster.value as P[]).find((p) =>
+  p.info.identity.user?.id === config.meeting.attendeeUserId
+);
+await graph.api(`/communications/calls/${joined.id}/participants/${person!.id}`).delete();
+const rosterAfter = await graph.api(`/communications/calls/${joined.id}/participants`).get();
+await graph.api(`/communications/calls/${joined.id}`).delete();
+let afterHangUp: unknown = "still there";
+try {
+  await graph.api(`/communications/calls/${joined.id}`).get();
+} catch (e) {
+  afterHangUp = (e as { statusCode?: number }).statusCode;
+}
+out.meeting = {
+  firstState: joined.state,
+  reachedEstablished: state === "established",
+  myParticipantId: joined.myParticipantId,
+  roster: (roster.value as P[]).map((p) => p.id),
+  selfIsApp: (roster.value as P[]).find((p) => p.id === joined.myParticipantId)?.info.identity
+    .application?.id,
+  removed: person!.id,
+  rosterAfter: (rosterAfter.value as P[]).map((p) => p.id),
+  afterHangUp,
 };
 console.log(JSON.stringify(out));

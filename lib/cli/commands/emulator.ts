@@ -82,12 +82,13 @@ Examples:
         authorityUrl: emulator.authorityUrl,
         adminUrl: emulator.adminUrl,
         githubOidcRequestUrl: emulator.githubOidcRequestUrl,
+        notificationJwksUrl: emulator.notificationJwksUrl,
         caCertPath: emulator.caCertPath,
       };
       if (outputFormat(g) === "json") io.out(JSON.stringify(info) + "\n");
       else {
         io.out(
-          `graphcall emulator listening\n  graph:     ${info.graphUrl}\n  authority: ${info.authorityUrl}\n  admin:     ${info.adminUrl}\n  github:    ${info.githubOidcRequestUrl}\n${
+          `graphcall emulator listening\n  graph:     ${info.graphUrl}\n  authority: ${info.authorityUrl}\n  admin:     ${info.adminUrl}\n  github:    ${info.githubOidcRequestUrl}\n  notification keys: ${info.notificationJwksUrl}\n${
             info.caCertPath ? `  CA cert:   ${info.caCertPath} (trust it in your client)\n` : ""
           }Press Ctrl+C to stop.\n`,
         );
