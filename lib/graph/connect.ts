@@ -214,7 +214,11 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
           ...await joinContext(o),
         })) as GraphClient["removeFromMeeting"],
     meetingRoster: async (target, o = {}) => {
-      const call = await join(target, { ...o, dryRun: false }) as CallHandle;
+      const call = await join(target, {
+        ...o,
+        dryRun: false,
+        keepAliveIntervalMs: 0,
+      }) as CallHandle;
       try {
         const participants: Participant[] = [];
         for await (const p of call.participants(o.signal ? { signal: o.signal } : {})) {

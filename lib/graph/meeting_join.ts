@@ -8,7 +8,8 @@
  * @module
  */
 
-import { CallEndedError, GraphcallError, InvalidInputError } from "../errors.ts";
+import { CallEndedError, GraphcallError, GraphError, InvalidInputError } from "../errors.ts";
+import { adminConsentUrl } from "../fixes.ts";
 import { isGuid } from "../identifiers.ts";
 import { CallHandle, type CallResource } from "./call.ts";
 import type { DryRunResult, GraphHttp } from "./graph_http.ts";
@@ -44,7 +45,10 @@ export interface JoinOptions {
   pollIntervalMs?: number;
   /** Notifications of the call's state (a listener), besides polling. */
   notifications?: CallStateSource;
-  /** Keep-alive interval while the handle stays in the call, ms (default 15 minutes). */
+  /**
+   * Keep-alive interval while the handle stays in the call, ms (default 15 minutes, as Microsoft
+   * recommends; 0: none, for a short job that hangs up at once).
+   */
   keepAliveIntervalMs?: number;
   /** Told when the app joins, waits in the lobby, is in. */
   onProgress?: (progress: JoinProgress) => void;
@@ -157,6 +161,8 @@ export async function joinMeeting(
     body,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
+  }).catch((e: unknown) => {
+    throw joinRefusal(e, body.tenantId as string, http);
   });
   if (isDryRun(r)) return r;
   if (!r.id) {
@@ -173,11 +179,13 @@ export async function joinMeeting(
     await call.hangUp().catch(() => {});
     throw e;
   }
-  call.startKeepAlive({
-    ...(options.keepAliveIntervalMs !== undefined
-      ? { intervalMs: options.keepAliveIntervalMs }
-      : {}),
-  });
+  if (options.keepAliveIntervalMs !== 0) {
+    call.startKeepAlive({
+      ...(options.keepAliveIntervalMs !== undefined
+        ? { intervalMs: options.keepAliveIntervalMs }
+        : {}),
+    });
+  }
   return call;
 }
 
@@ -280,7 +288,21 @@ async function waitUntilEstablished(
         continue;
       }
       if (options.signal?.aborted) continue;
-      latest = (await call.get(options.signal ? { signal: options.signal } : {})).call;
+      try {
+        latest = (await call.get(options.signal ? { signal: options.signal } : {})).call;
+      } catch (e) {
+        if (!(e instanceof GraphError && e.code === "not_found")) throw e;
+        // Graph no longer knows the call: it ended (its resultInfo comes only by notification).
+        throw lobbySince !== undefined
+          ? new CallEndedError(
+            "not_admitted",
+            call.id,
+            "the app waited in the meeting's lobby until its call ended (a lobby timeout)",
+            undefined,
+            { remediation: lobbyFix() },
+          )
+          : new CallEndedError("call_ended", call.id, "the app's call ended while joining");
+      }
     }
   } finally {
     unwatch?.();
@@ -296,4 +318,50 @@ async function inLobby(call: CallHandle, signal: AbortSignal | undefined): Promi
   } catch {
     return false;
   }
+}
+
+/**
+ * Graph's refusals of a join that name a tenant, said with the meeting's tenant: 7505 (the token
+ * is for another tenant than the meeting's) and 7504 (the meeting's tenant has not consented).
+ */
+function joinRefusal(e: unknown, meetingTenant: string, http: GraphHttp): unknown {
+  if (!(e instanceof GraphError) || (e.graphCode !== "7505" && e.graphCode !== "7504")) return e;
+  const details = {
+    status: e.status,
+    graphCode: e.graphCode,
+    ...(e.requestId ? { requestId: e.requestId } : {}),
+    ...(e.clientRequestId ? { clientRequestId: e.clientRequestId } : {}),
+    ...(e.date ? { date: e.date } : {}),
+  };
+  if (e.graphCode === "7505") {
+    return new GraphError(
+      "permission_missing",
+      `the meeting belongs to tenant ${meetingTenant}, ` +
+        `but the token is for another tenant (Graph 7505: ${e.message})`,
+      details,
+      {
+        cause: e,
+        remediation: `get the token in the meeting's tenant: set the tenant to ${meetingTenant} ` +
+          "(the tenantId option or AZURE_TENANT_ID); the app must be consented there",
+      },
+    );
+  }
+  let consent: string | undefined;
+  try {
+    consent = http.clientId ? adminConsentUrl(http.clientId, http.cloud, meetingTenant) : undefined;
+  } catch {
+    consent = undefined;
+  }
+  return new GraphError(
+    "permission_missing",
+    `the meeting's tenant ${meetingTenant} has not ` +
+      `consented to this app (Graph 7504: ${e.message})`,
+    details,
+    {
+      cause: e,
+      remediation: `an admin of tenant ${meetingTenant} must grant the app's calling permissions${
+        consent ? `: ${consent}` : ""
+      }`,
+    },
+  );
 }

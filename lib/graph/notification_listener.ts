@@ -38,6 +38,8 @@ export interface NotificationListenerOptions {
   issuer?: string;
   /** Allowed clock skew, seconds (default 300). */
   clockToleranceSeconds?: number;
+  /** The clock tokens' times are checked against, ms since the epoch (default: real time). */
+  now?: () => number;
   /** Told why a POST was refused (never with the token). */
   onRejected?: (reason: string) => void;
 }
@@ -177,6 +179,7 @@ export async function listenForNotifications(
         audience: options.appId,
         algorithms: ["RS256"],
         clockTolerance: options.clockToleranceSeconds ?? 300,
+        ...(options.now ? { currentDate: new Date(options.now()) } : {}),
         requiredClaims: ["exp", "tid"],
       });
       void payload;

@@ -178,6 +178,7 @@ export async function removeFromMeeting(
     tenantId,
     callbackUri,
     dryRun: false,
+    keepAliveIntervalMs: 0,
   });
   const call = joined as CallHandle;
   const result: RemoveFromMeetingResult = {
