@@ -39,6 +39,12 @@ import {
   type RemoveFromMeetingResult,
 } from "./remove_from_meeting.ts";
 import { type DirectoryUser, resolveUser } from "./users.ts";
+import {
+  guardMeeting,
+  type GuardOptions,
+  type GuardRules,
+  type GuardSummary,
+} from "./guard_meeting.ts";
 
 /** Options for {@link connect}: the credential, the pipeline's, and the meetings'. */
 export interface ConnectOptions extends CredentialOptions, PipelineOptions {
@@ -106,6 +112,24 @@ export interface GraphClient {
   ): Promise<RemoveFromMeetingResult>;
   /** Joins a meeting, reads who is in it, and leaves. */
   meetingRoster(target: MeetingTarget, options?: JoinOptions): Promise<MeetingRoster>;
+  /**
+   * Stays in a meeting and removes everyone who matches a rule, at once and each time they come
+   * back, until `options.signal` aborts; then hangs up and resolves with the summary.
+   *
+   * @example Keep a banned user out for an hour
+   * ```ts ignore
+   * const summary = await graph.guardMeeting(joinUrl, { users: ["mallory@contoso.com"] }, {
+   *   signal: AbortSignal.timeout(3_600_000),
+   *   onEvent: (e) => console.log(e.type, "who" in e ? e.who : ""),
+   * });
+   * console.log(summary.byPerson);
+   * ```
+   */
+  guardMeeting(
+    target: MeetingTarget,
+    rules: GuardRules,
+    options?: GuardOptions,
+  ): Promise<GuardSummary>;
   /** The directory. */
   readonly users: {
     /** A user by UPN (looked up) or object id (returned as it is). */
@@ -230,6 +254,8 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
         await call.hangUp().catch(() => {});
       }
     },
+    guardMeeting: async (target, rules, o = {}) =>
+      await guardMeeting(http, target, rules, { ...o, ...await joinContext(o) }),
     users: {
       resolve: (upnOrId, o = {}) =>
         resolveUser(http, upnOrId, { lookUpIds: true, ...(o.signal ? { signal: o.signal } : {}) }),
