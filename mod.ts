@@ -45,6 +45,12 @@ export type {
   RemoveFromMeetingResult,
 } from "./lib/graph/remove_from_meeting.ts";
 export type { DirectoryUser } from "./lib/graph/users.ts";
+export type {
+  GuardEvent,
+  GuardOptions,
+  GuardRules,
+  GuardSummary,
+} from "./lib/graph/guard_meeting.ts";
 export { listenForNotifications } from "./lib/graph/notification_listener.ts";
 export type {
   CommsNotification,
