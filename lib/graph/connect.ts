@@ -295,6 +295,7 @@ function pipelineOptions(o: PipelineOptions): PipelineOptions {
       "sleep",
       "random",
       "onTrace",
+      "pacing",
     ] as const
   ) {
     if (o[key] !== undefined) (out as Record<string, unknown>)[key] = o[key];

@@ -31,6 +31,7 @@ import { type Answer, exchange, ExchangeFailure } from "../http_exchange.ts";
 import { toGraphError } from "./error_mapping.ts";
 import { OPERATION_CATALOGUE, type OperationName } from "./operations.ts";
 import { backoffMs, isIdempotent, isRetryableStatus, RETRY_DEFAULTS } from "./retry_policy.ts";
+import { type Pacing, ThrottleGate } from "./throttle_gate.ts";
 
 /** One event of the trace hook; headers are already redacted. */
 export interface GraphTraceEvent {
@@ -76,6 +77,13 @@ export interface PipelineOptions {
   random?: () => number;
   /** Called for every request, answer, error and retry, with secrets redacted. */
   onTrace?: (event: GraphTraceEvent) => void;
+  /**
+   * Under a rate limit: `"learned"` paces the client at the rate its 429s showed, so it stops
+   * meeting them; `"retry-after"` only waits what each 429 asks for (every request of the client
+   * waits with it in both). Default `"learned"`, or `"retry-after"` when `now` or `sleep` is
+   * injected (a test's clock then sees only the server's waits). See throttle_gate.ts.
+   */
+  pacing?: Pacing;
 }
 
 /** Options for {@link GraphHttp}. */
@@ -178,6 +186,7 @@ export class GraphHttp {
   readonly #signal: AbortSignal | undefined;
   readonly #onTrace: ((event: GraphTraceEvent) => void) | undefined;
   #lastToken: string | undefined;
+  readonly #gate: ThrottleGate;
 
   /** Creates the pipeline. */
   constructor(options: GraphHttpOptions) {
@@ -200,6 +209,11 @@ export class GraphHttp {
     };
     this.#signal = options.signal;
     this.#onTrace = options.onTrace;
+    this.#gate = new ThrottleGate(
+      this.#o.now,
+      this.#o.sleep,
+      options.pacing ?? (options.now || options.sleep ? "retry-after" : "learned"),
+    );
   }
 
   /** The pipeline's clock, ms since the epoch. */
@@ -354,8 +368,15 @@ export class GraphHttp {
       return answer;
     };
 
-    // Step 3: the retry loop; step 4 maps each answer.
+    // Step 3: the retry loop; step 4 maps each answer. While a throttled request of this client
+    // waits out its Retry-After, no other attempt starts (throttle_gate.ts).
+    let throttled = false;
     const attempt = async (): Promise<Attempt<GraphResponse<T>>> => {
+      try {
+        await this.#gate.pass(signal);
+      } catch (e) {
+        throw aborted(e);
+      }
       let answer: Answer;
       try {
         answer = await exchangeWithBearer();
@@ -365,19 +386,23 @@ export class GraphHttp {
         this.#trace({ type: "error", ...where, attempt: attempts, reason: e.message });
         return { ok: false, error: e, retryable: repeatable, reason: e.code };
       }
-      return this.#mapAnswer<T>(request, answer, {
+      const outcome = this.#mapAnswer<T>(request, answer, {
         clientRequestId,
         token: token.token,
         attempts,
         alreadyDoneOn404: lostResponse && spec?.repeatable === true,
         repeatable,
       });
+      const status = answer.response.status;
+      throttled = !outcome.ok && (status === 429 || status === 503);
+      if (!throttled) this.#gate.succeeded();
+      return outcome;
     };
     return await withRetries(attempt, {
       maxRetries: o.maxRetries,
       deadline,
       now: o.now,
-      sleep: o.sleep,
+      sleep: (ms, s) => throttled ? this.#gate.hold(ms, s) : o.sleep(ms, s),
       signal,
       backoff: (retry) => backoffMs(retry, o.random),
     }, {
