@@ -1,4 +1,8 @@
-/** 1. Start-up: graphcall --version and --help against the official Node.js stack and floors. */
+/**
+ * 2. Start-up: `graphcall participant remove --help` (the command parser's path) against an empty
+ * Deno script, with `--version`, `--help`, the official Node.js stack's imports and `node -e 0`
+ * beside them.
+ */
 
 import { VERSION } from "../../lib/version.ts";
 import { runChildChecked } from "../lib/child.ts";
@@ -62,42 +66,41 @@ export async function benchStartup(ctx: BenchContext): Promise<{ section: Sectio
     { id: "node", run: async () => sampleOf(await runChildChecked("node -e 0", specs.node)) },
     { id: "deno", run: async () => sampleOf(await runChildChecked("deno run empty", specs.deno)) },
   ], { log: ctx.log });
-  const anchor = { label: "official", samples: samples.get("official")! };
+  const anchor = { label: "empty script", samples: samples.get("deno")! };
   const rows = [
+    rowOf("startup.deno_floor", "floor: deno run of an empty script (anchor)", anchor.samples),
     rowOf(
-      "startup.official",
-      "Node.js: import @azure/msal-node + @microsoft/microsoft-graph-client (anchor)",
-      anchor.samples,
+      "startup.graphcall_command_help",
+      "graphcall participant remove --help (deno run cli.ts)",
+      samples.get("commandHelp")!,
+      { anchor },
     ),
     rowOf("startup.graphcall_version", "graphcall --version", samples.get("version")!, { anchor }),
     rowOf("startup.graphcall_help", "graphcall --help", samples.get("help")!, { anchor }),
     rowOf(
-      "startup.graphcall_command_help",
-      "graphcall participant remove --help (through the command parser; not a goal row)",
-      samples.get("commandHelp")!,
+      "startup.official",
+      "Node.js: import @azure/msal-node + @microsoft/microsoft-graph-client",
+      samples.get("official")!,
       { anchor },
     ),
-    rowOf("startup.node_floor", "floor: node -e 0", samples.get("node")!, { anchor }),
-    rowOf("startup.deno_floor", "floor: deno run (empty file)", samples.get("deno")!, { anchor }),
+    rowOf("startup.node_floor", "node -e 0", samples.get("node")!, { anchor }),
   ];
-  const worst = Math.max(rows[1]!.ratio?.median ?? Infinity, rows[2]!.ratio?.median ?? Infinity);
+  const r = rows[1]!.ratio!;
   const goal: Goal = {
-    id: "startup",
-    goal: "start-up at most 1/4 of the official stack's",
-    measured: `--version ${rows[1]!.ratio?.median.toFixed(2)}×, --help ${
-      rows[2]!.ratio?.median.toFixed(2)
-    }× (median paired ratio)`,
-    met: worst <= 0.25,
+    id: "command_help",
+    goal: "`participant remove --help` at most 2× an empty Deno script",
+    measured: `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)}); ` +
+      `${rows[1]!.timeMs!.median.toFixed(0)} vs ${rows[0]!.timeMs!.median.toFixed(0)} ms`,
+    met: r.median <= 2,
   };
   if (!goal.met && ctx.config.profileMisses) {
-    const p = await profileChild(specs.help, ROOT);
-    goal.note = `graphcall --help: ${profileLine(p)}. The floor row "deno run (empty file)" ` +
-      "is the runtime's own share, which no code change removes.";
+    const p = await profileChild(specs.commandHelp, ROOT);
+    goal.note = `graphcall participant remove --help: ${profileLine(p)}.`;
   }
   return {
     section: {
       id: "startup",
-      title: "1. Start-up",
+      title: "2. Start-up",
       reps: ctx.config.startupReps,
       rows,
       notes: [
@@ -105,11 +108,10 @@ export async function benchStartup(ctx: BenchContext): Promise<{ section: Sectio
         "it would skip deno run's module loading: compare with the floor row `deno run` of an " +
         "empty file, the runtime's share).",
         "Time is from spawn to exit, measured by the parent process.",
-        "`--version` and `--help` are answered in cli.ts without loading the command parser " +
-        "(the root help is generated from the command tree by `deno task gen-help`, and a test " +
-        "keeps it current). Every other command loads the parser (commander) and the Node.js " +
-        "compatibility modules it imports: the `participant remove --help` row shows that cost, " +
-        "which a real command pays too (see 2. One removal).",
+        "`--version` and `--help` are answered in cli.ts without loading the command parser. " +
+        "`participant remove --help` goes through the parser, as every real command does (see " +
+        "3. One removal); the CLI's parser is being rewritten on its own branch, and this row " +
+        "measures whatever cli.ts of this checkout loads.",
       ],
     },
     goal,

@@ -48,7 +48,7 @@ export async function benchTokens(ctx: BenchContext): Promise<{ section: Section
   return {
     section: {
       id: "tokens",
-      title: `4. Token requests made by ${ops} concurrent operations on a cold cache`,
+      title: `6. Token requests made by ${ops} concurrent operations on a cold cache`,
       reps: ctx.config.tokenReps,
       rows,
       notes: [

@@ -12,13 +12,15 @@ export function need(name: string): string {
   return v;
 }
 
-/** `connect()` with the certificate, pointed at the emulator. */
-export function connectFromEnv(): Promise<GraphClient> {
+/** `connect()` with the certificate, pointed at the emulator (and a callback URI, if given). */
+export function connectFromEnv(callbackUri?: string): Promise<GraphClient> {
   return connect({
     tenantId: need("GC_TENANT_ID"),
     clientId: need("GC_CLIENT_ID"),
     certificate: { path: need("GC_PEM_PATH") },
     authorityUrl: need("GC_AUTHORITY_URL"),
     graphUrl: need("GC_GRAPH_URL"),
+    ...(callbackUri ? { callbackUri } : {}),
+    env: {},
   });
 }

@@ -15,8 +15,33 @@ export const IDS = Object.freeze({
   scope: "https://graph.microsoft.com/.default",
 });
 
-/** Roles the participant operations need. */
-const ROLES = ["Calls.JoinGroupCall.All", "Calls.InitiateGroupCall.All", "Calls.Initiate.All"];
+/** Roles the participant operations need, and User.Read.All to resolve a UPN in a meeting. */
+const ROLES = [
+  "Calls.JoinGroupCall.All",
+  "Calls.InitiateGroupCall.All",
+  "Calls.Initiate.All",
+  "User.Read.All",
+];
+
+/** The meeting of the meeting benchmarks: its organizer, the person removed, the link. */
+export const MEETING = Object.freeze({
+  id: "benchmeet",
+  organizer: "7f5e4d3c-2b1a-4f0e-9d8c-7b6a5f4e3d2c",
+  person: "8a6f5e4d-3c2b-4a1f-8e9d-8c7b6a5f4e3d",
+  personUpn: "mallory@bench.onmicrosoft.com",
+  bystander: "9b7a6f5e-4d3c-4b2a-9f8e-9d8c7b6a5f4e",
+  threadId: "19:meeting_YmVuY2htZWV0aW5nLWJlbmNo@thread.v2",
+});
+
+/** The meeting's long join link (thread, organizer and tenant in its context). */
+export function meetingJoinUrl(): string {
+  const context = encodeURIComponent(
+    JSON.stringify({ Tid: IDS.tenantId, Oid: MEETING.organizer }),
+  );
+  return `https://teams.microsoft.com/l/meetup-join/${
+    encodeURIComponent(MEETING.threadId)
+  }/0?context=${context}`;
+}
 
 /** Repository root and paths the benchmarks use. */
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -58,9 +83,32 @@ export function tenantSpec(cert: CreatedCertificate): TenantSpec {
       roles: [...ROLES],
       certificates: [{ pem: cert.certificatePem }],
     }],
-    users: [],
+    users: [
+      { id: MEETING.organizer, displayName: "Olga Organizer" },
+      { id: MEETING.person, displayName: "Mallory", userPrincipalName: MEETING.personUpn },
+      { id: MEETING.bystander, displayName: "Bob Bystander" },
+    ],
     calls: [],
+    meetings: [{
+      id: MEETING.id,
+      organizer: MEETING.organizer,
+      subject: "Bench meeting",
+      threadId: MEETING.threadId,
+      lobby: "open",
+      attendees: [{ user: MEETING.bystander }],
+    }],
   };
+}
+
+/** Puts the person back in the meeting (a rejoin); returns their new participant id. */
+export function rejoinPerson(emulator: Emulator): string {
+  return emulator.addAttendee(IDS.tenantId, MEETING.id, { user: MEETING.person });
+}
+
+/** Whether a participant id is still in the meeting (a map lookup: cheap enough to poll). */
+export function inMeeting(emulator: Emulator, participantId: string): boolean {
+  const meeting = emulator.state.tenant(IDS.tenantId)?.meetings.get(MEETING.id);
+  return meeting?.participants.has(participantId) ?? false;
 }
 
 /** Starts an emulator with the bench tenant. */
@@ -145,7 +193,10 @@ export async function writeWork(dir: string, name: string, work: readonly Seeded
 export function assertOnlyExpectedRoutes(emulator: Emulator): void {
   const allowed = [
     /^\/[^/]+\/oauth2\/v2\.0\/token$/,
+    /^\/v1\.0\/communications\/calls(\/[^/]+)?$/,
     /^\/v1\.0\/communications\/calls\/[^/]+\/participants(\/[^/]+)?$/,
+    /^\/v1\.0\/users\/[^/]+$/,
+    /^\/_emulator\/notifications\/jwks$/,
   ];
   for (const r of emulator.requests) {
     if (!allowed.some((re) => re.test(r.path))) {

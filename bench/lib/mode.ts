@@ -34,6 +34,20 @@ export interface BenchConfig {
   throughputClients: number;
   /** Throughput repetitions. */
   throughputReps: number;
+  /** Repetitions of the import-by-URL contenders. */
+  importReps: number;
+  /** Spawns of the emulator process timed to its first token. */
+  emulatorSpawns: number;
+  /** Seconds of each wrk run (when wrk is installed). */
+  wrkSeconds: number;
+  /** The emulator's join delay J for the meeting benchmarks, ms. */
+  joinDelayMs: number;
+  /** Repetitions of each meeting contender. */
+  meetingReps: number;
+  /** Rejoins timed per guard mode. */
+  guardRejoins: number;
+  /** Seconds of the soak before the emulator's RSS is read again. */
+  soakSeconds: number;
   /** Profile graphcall where a goal is missed. */
   profileMisses: boolean;
 }
@@ -69,6 +83,13 @@ export const QUICK: BenchConfig = Object.freeze({
   throughputDeletes: 2_000,
   throughputClients: 16,
   throughputReps: 1,
+  importReps: 3,
+  emulatorSpawns: 3,
+  wrkSeconds: 2,
+  joinDelayMs: 500,
+  meetingReps: 2,
+  guardRejoins: 3,
+  soakSeconds: 5,
   profileMisses: false,
 });
 
@@ -90,5 +111,12 @@ export const FULL: BenchConfig = Object.freeze({
   throughputDeletes: 20_000,
   throughputClients: 16,
   throughputReps: 3,
+  importReps: 15,
+  emulatorSpawns: 10,
+  wrkSeconds: 5,
+  joinDelayMs: 500,
+  meetingReps: 8,
+  guardRejoins: 10,
+  soakSeconds: 60,
   profileMisses: true,
 });

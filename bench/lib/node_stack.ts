@@ -27,11 +27,22 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Installs the pinned packages with `npm ci` when node_modules is missing. */
+/** The pinned packages (bench/node/package.json) and msal-common, whose versions are reported. */
+const PACKAGES = [
+  "@azure/msal-node",
+  "@azure/msal-common",
+  "@microsoft/microsoft-graph-client",
+  "@azure/identity",
+  "@microsoft/teams.graph",
+  "@microsoft/teams.graph-endpoints",
+];
+
+/** Installs the pinned packages with `npm ci` when one of them is missing. */
 export async function ensureNodeStack(log: (line: string) => void): Promise<void> {
-  const marker = `${NODE_DIR}/node_modules/@azure/msal-node/package.json`;
-  const graph = `${NODE_DIR}/node_modules/@microsoft/microsoft-graph-client/package.json`;
-  if (await exists(marker) && await exists(graph)) return;
+  const installed = await Promise.all(
+    PACKAGES.map((name) => exists(`${NODE_DIR}/node_modules/${name}/package.json`)),
+  );
+  if (installed.every(Boolean)) return;
   log("installing the official Node.js stack (npm ci --prefix bench/node) ...");
   const out = await new Deno.Command("npm", {
     args: ["ci", "--prefix", NODE_DIR, "--no-audit", "--no-fund", "--loglevel=error"],
@@ -44,9 +55,7 @@ export async function ensureNodeStack(log: (line: string) => void): Promise<void
 /** The installed versions of the pinned packages, read from their package.json files. */
 export async function installedVersions(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (
-    const name of ["@azure/msal-node", "@azure/msal-common", "@microsoft/microsoft-graph-client"]
-  ) {
+  for (const name of PACKAGES) {
     try {
       const pkg = JSON.parse(
         await Deno.readTextFile(`${NODE_DIR}/node_modules/${name}/package.json`),

@@ -52,7 +52,7 @@ function sectionMd(s: Section): string {
 
 /** The Markdown report. */
 export function toMarkdown(result: BenchResult): string {
-  const head = result.mode === "quick"
+  const head: string[] = result.mode === "quick"
     ? [
       "> **QUICK / SMOKE RUN.** Few repetitions on a possibly busy machine: the figures are",
       "> noisy and are NOT the published table. Run `deno task bench` (full mode) on a quiet",
@@ -60,12 +60,18 @@ export function toMarkdown(result: BenchResult): string {
       "",
     ]
     : [];
+  if (result.only) {
+    head.push(
+      `> **PARTIAL RUN** (\`--only=${result.only.join(",")}\`): not the published table.`,
+      "",
+    );
+  }
   const goals = [
     "| goal | measured | met? |",
     "| --- | --- | --- |",
     ...result.goals.map((g) =>
       `| ${g.goal} | ${g.measured} | ${
-        g.met === null ? "not measured" : g.met ? "met" : "**missed**"
+        g.informational ? "shown" : g.met === null ? "not measured" : g.met ? "met" : "**not met**"
       } |`
     ),
   ];

@@ -15,7 +15,7 @@ export interface Row {
   /** Peak RSS, MiB. */
   rssMiB?: Summary;
   /** How peak RSS was measured for this row. */
-  rssSource?: "VmHWM sampled" | "Deno.memoryUsage().rss";
+  rssSource?: "VmHWM sampled" | "VmRSS" | "Deno.memoryUsage().rss";
   /** The row this one's ratio is to. */
   anchor?: string;
   /** Ratio to the anchor, from paired repetitions (or to a computed floor). */
@@ -24,7 +24,7 @@ export interface Row {
   status?: string;
 }
 
-/** One benchmark (a numbered item of issue 9). */
+/** One benchmark (a numbered section of the table). */
 export interface Section {
   /** Stable key. */
   id: string;
@@ -40,7 +40,7 @@ export interface Section {
   notes: string[];
 }
 
-/** A goal of issue 9, marked met or not. */
+/** A goal (issue 17's, and issue 9's token count), marked met or not. */
 export interface Goal {
   /** Stable key. */
   id: string;
@@ -48,8 +48,10 @@ export interface Goal {
   goal: string;
   /** What was measured, in words and numbers. */
   measured: string;
-  /** Met, missed, or null when it could not be measured. */
+  /** Met, missed, or null when it could not be measured (or is shown without a goal). */
   met: boolean | null;
+  /** A figure shown beside the goals, with no goal of its own. */
+  informational?: boolean;
   /** Where the time goes, when missed (from a profile), or why it was not measured. */
   note?: string;
 }
@@ -58,6 +60,8 @@ export interface Goal {
 export interface BenchResult {
   /** quick (smoke, noisy) or full. */
   mode: "quick" | "full";
+  /** The sections run, when not all (`--only=`). */
+  only?: string[];
   /** When the run started (ISO). */
   startedAt: string;
   /** How long the run took, s. */

@@ -33,12 +33,20 @@ class BearerHandler {
   }
 }
 
-export function createGraphClient(app) {
-  const getToken = async () => {
+/** A token getter over a msal-node application. */
+export function msalTokenGetter(app) {
+  return async () => {
     const result = await app.acquireTokenByClientCredential({ scopes: SCOPES });
     if (!result?.accessToken) throw new Error("msal-node returned no access token");
     return result.accessToken;
   };
+}
+
+/** The Graph client with msal-node (`app`) or any token getter behind it. */
+export function createGraphClient(appOrGetToken) {
+  const getToken = typeof appOrGetToken === "function"
+    ? appOrGetToken
+    : msalTokenGetter(appOrGetToken);
   return Client.initWithMiddleware({
     baseUrl: env("GC_GRAPH_URL").replace(/\/+$/, "") + "/",
     defaultVersion: "v1.0",

@@ -22,18 +22,22 @@ export function env(name) {
 
 export const SCOPES = ["https://graph.microsoft.com/.default"];
 
-export function createApp() {
-  const authorityUrl = env("GC_AUTHORITY_URL").replace(/\/+$/, "");
-  const tenant = env("GC_TENANT_ID");
-  const host = new URL(authorityUrl).host;
-  const base = `${authorityUrl}/${tenant}`;
-  const authorityMetadata = JSON.stringify({
+/** The emulator's endpoints as OpenID metadata (http:// URLs on loopback). */
+export function authorityMetadata() {
+  const base = `${env("GC_AUTHORITY_URL").replace(/\/+$/, "")}/${env("GC_TENANT_ID")}`;
+  return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     issuer: `${base}/v2.0`,
     jwks_uri: `${base}/discovery/v2.0/keys`,
-  });
+  };
+}
+
+export function createApp() {
+  const authorityUrl = env("GC_AUTHORITY_URL").replace(/\/+$/, "");
+  const tenant = env("GC_TENANT_ID");
+  const host = new URL(authorityUrl).host;
   const cloudDiscoveryMetadata = JSON.stringify({
     tenant_discovery_endpoint: `https://${host}/${tenant}/v2.0/.well-known/openid-configuration`,
     "api-version": "1.1",
@@ -44,7 +48,7 @@ export function createApp() {
       clientId: env("GC_CLIENT_ID"),
       authority: `https://${host}/${tenant}`,
       knownAuthorities: [host],
-      authorityMetadata,
+      authorityMetadata: JSON.stringify(authorityMetadata()),
       cloudDiscoveryMetadata,
       clientCertificate: {
         thumbprintSha256: env("GC_THUMBPRINT_SHA256"),
