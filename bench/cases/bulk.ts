@@ -133,7 +133,8 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
     const old = limitedRow("bulk.rate_limited_retry_after", retryAfterLabel, "retryAfter");
     goal = {
       id: "bulk_rate_limited",
-      goal: "bulk of 2,000 under a rate limit at most 1.05× the floor (N − R)/R",
+      goal:
+        `bulk of ${c.rateLimitedParticipants} under a rate limit at most 1.05× the floor (N − R)/R`,
       measured: failure
         ? `failed: ${failure}`
         : `${ratio?.median.toFixed(3)}× (${ratio?.min.toFixed(3)}–${ratio?.max.toFixed(3)}) of ` +
@@ -166,7 +167,8 @@ export async function benchBulk(ctx: BenchContext): Promise<{ section: Section; 
     });
     goal = {
       id: "bulk_rate_limited",
-      goal: "bulk of 2,000 under a rate limit at most 1.05× the floor (N − R)/R",
+      goal:
+        `bulk of ${c.rateLimitedParticipants} under a rate limit at most 1.05× the floor (N − R)/R`,
       measured: "—",
       met: null,
       note:

@@ -31,7 +31,7 @@ import { type Answer, exchange, ExchangeFailure } from "../http_exchange.ts";
 import { toGraphError } from "./error_mapping.ts";
 import { OPERATION_CATALOGUE, type OperationName } from "./operations.ts";
 import { backoffMs, isIdempotent, isRetryableStatus, RETRY_DEFAULTS } from "./retry_policy.ts";
-import { type Pacing, ThrottleGate } from "./throttle_gate.ts";
+import { ThrottleGate } from "./throttle_gate.ts";
 
 /** One event of the trace hook; headers are already redacted. */
 export interface GraphTraceEvent {
@@ -83,7 +83,7 @@ export interface PipelineOptions {
    * waits with it in both). Default `"learned"`, or `"retry-after"` when `now` or `sleep` is
    * injected (a test's clock then sees only the server's waits). See throttle_gate.ts.
    */
-  pacing?: Pacing;
+  pacing?: "learned" | "retry-after";
 }
 
 /** Options for {@link GraphHttp}. */
