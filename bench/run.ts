@@ -26,6 +26,7 @@ import {
 } from "./lib/fixture.ts";
 import { configFor } from "./lib/mode.ts";
 import { ensureNodeStack, installedVersions, nodeVersion } from "./lib/node_stack.ts";
+import { updateReadmeTable } from "./lib/readme_table.ts";
 import { writeReport } from "./lib/report.ts";
 import type { BenchResult, Goal, Section } from "./lib/types.ts";
 
@@ -209,6 +210,9 @@ async function main(): Promise<number> {
     ],
   };
   const files = await writeReport(`${BENCH}/results`, result);
+  if (config.mode === "full" && !only) {
+    if (await updateReadmeTable(`${BENCH}/../README.md`, result)) files.push("README.md's table");
+  }
   log(`wrote ${files.join(", ")} in ${result.durationS.toFixed(0)} s`);
   return 0;
 }

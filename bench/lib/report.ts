@@ -50,6 +50,19 @@ function sectionMd(s: Section): string {
   return lines.join("\n");
 }
 
+/** The goals table, one line each (Markdown). */
+export function goalsTable(result: BenchResult): string[] {
+  return [
+    "| goal | measured | met? |",
+    "| --- | --- | --- |",
+    ...result.goals.map((g) =>
+      `| ${g.goal} | ${g.measured} | ${
+        g.informational ? "shown" : g.met === null ? "not measured" : g.met ? "met" : "**not met**"
+      } |`
+    ),
+  ];
+}
+
 /** The Markdown report. */
 export function toMarkdown(result: BenchResult): string {
   const head: string[] = result.mode === "quick"
@@ -66,15 +79,7 @@ export function toMarkdown(result: BenchResult): string {
       "",
     );
   }
-  const goals = [
-    "| goal | measured | met? |",
-    "| --- | --- | --- |",
-    ...result.goals.map((g) =>
-      `| ${g.goal} | ${g.measured} | ${
-        g.informational ? "shown" : g.met === null ? "not measured" : g.met ? "met" : "**not met**"
-      } |`
-    ),
-  ];
+  const goals = goalsTable(result);
   const goalNotes = result.goals.filter((g) => g.note).map((g) => `- **${g.goal}**: ${g.note}`);
   const machine = Object.entries(result.machine).map(([k, v]) => `- ${k}: ${v}`);
   return [
