@@ -141,3 +141,17 @@ Deno.test("sporadic 429s far apart teach no rate", async () => {
   await gate.pass();
   assert.equal(clock.sleeps.length, before, "no pacing wait");
 });
+
+Deno.test("a gate that opened late (a busy machine's timer) does not lower the learned rate", async () => {
+  let t = 0;
+  const lateBy = 100;
+  const gate = new ThrottleGate(() => t, (ms) => {
+    t += ms + lateBy;
+    return Promise.resolve();
+  }, "learned");
+  await gate.hold(1000); // episode 1 at t=0; opens at 1100 instead of 1000
+  for (let i = 0; i < 250; i++) gate.succeeded();
+  t += 250; // episode 2 at t=1350: 250 successes in 1.25 s of refill
+  await gate.hold(1000);
+  assert.equal(gate.rate, 200 * PACING_MARGIN);
+});

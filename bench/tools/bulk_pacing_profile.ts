@@ -1,7 +1,8 @@
 /**
  * Where a rate-limited bulk removal loses time against its floor: N removals (GC_COUNT, default
  * 2,000) over 40 calls with the emulator's throttle at R per second (GC_RATE, default 200) and
- * GC_CONCURRENCY workers (default 16), in one process on the real clock. Prints one JSON line:
+ * GC_CONCURRENCY workers (default 16) and the client's GC_PACING (`learned`, the default, or
+ * `retry-after`), in one process on the real clock. Prints one JSON line:
  * the time against the floor (N − R)/R, the 429s, the client's waits (from the trace hook:
  * count, sum, and how many were whole seconds), and the capacity the bucket wasted while full
  * (reconstructed from the 204s' times: a second's worth of requests is all it holds).
@@ -15,6 +16,7 @@ import { IDS, makeCredential, seedCalls, startBenchEmulator } from "../lib/fixtu
 const count = Number(Deno.env.get("GC_COUNT") ?? "2000");
 const rate = Number(Deno.env.get("GC_RATE") ?? "200");
 const concurrency = Number(Deno.env.get("GC_CONCURRENCY") ?? "16");
+const pacing = Deno.env.get("GC_PACING") === "retry-after" ? "retry-after" : "learned";
 const dir = await Deno.makeTempDir({ prefix: "graphcall-bench-" });
 try {
   const cred = await makeCredential(dir);
@@ -26,6 +28,8 @@ try {
     certificate: { path: cred.pemPath },
     authorityUrl: emulator.authorityUrl,
     graphUrl: emulator.graphUrl,
+    env: {},
+    pacing,
     onTrace: (e) => {
       if (e.type === "retry" && e.delayMs !== undefined) waits.push(e.delayMs);
     },
@@ -61,6 +65,7 @@ try {
     count,
     rate,
     concurrency,
+    pacing,
     ms: Math.round(ms),
     floorMs,
     ratio: Number((ms / floorMs).toFixed(3)),

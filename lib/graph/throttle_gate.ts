@@ -10,7 +10,8 @@
  * 2. The learned rate (`pacing: "learned"`): Graph's limits behave like a token bucket per app
  *    and tenant, empty whenever it answers 429. So the successes between the starts of two
  *    throttled episodes are what the limit refilled between them: their count over the time
- *    between is the rate. From then on the client keeps a bucket of its own, a little slower
+ *    between is the rate (less the time the gate opened late: the limit, full by the end of its
+ *    `Retry-After`, refilled nothing meanwhile). From then on the client keeps a bucket of its own, a little slower
  *    than that rate and holding one second of it, and a request starts only with a token from
  *    it: the client stops meeting 429s, and no longer loses the rest of a whole-second
  *    `Retry-After` when the limit had room again after a fraction of it. A new 429 learns the
@@ -53,6 +54,10 @@ export class ThrottleGate {
   // Learning: when the current throttled episode began, and successes since.
   #episodeAt: number | undefined;
   #okSince = 0;
+  // How late the gate opened past its waits in this episode (a busy machine's timers): the limit
+  // was full and refilled nothing meanwhile, so that time does not count for the rate.
+  #late = 0;
+  #lateCounted = -1;
   #last429 = 0;
   // Pacing: the learned rate (per ms) and the client's own bucket.
   #rate: number | undefined;
@@ -102,16 +107,21 @@ export class ThrottleGate {
       });
     }
     await wait;
+    if (this.#until === until && this.#lateCounted !== until) {
+      this.#lateCounted = until;
+      this.#late += Math.max(0, this.#now() - until);
+    }
   }
 
   #learnAt(now: number): void {
     if (!this.#learn) return;
-    const since = this.#episodeAt === undefined ? Infinity : now - this.#episodeAt;
+    const since = this.#episodeAt === undefined ? Infinity : now - this.#episodeAt - this.#late;
     if (since > 0 && since <= LEARN_WINDOW_MS && this.#okSince >= MIN_LEARN_OK) {
       this.#rate = (this.#okSince / since) * PACING_MARGIN;
     }
     this.#episodeAt = now;
     this.#okSince = 0;
+    this.#late = 0;
     // The limit was empty just now: so is the client's own bucket.
     this.#tokens = 0;
     this.#refilledAt = now;
