@@ -27,7 +27,7 @@ import {
 import { configFor } from "./lib/mode.ts";
 import { ensureNodeStack, installedVersions, nodeVersion } from "./lib/node_stack.ts";
 import { updateReadmeTable } from "./lib/readme_table.ts";
-import { writeReport } from "./lib/report.ts";
+import { toMarkdown, writeReport } from "./lib/report.ts";
 import type { BenchResult, Goal, Section } from "./lib/types.ts";
 
 /** The sections, in table order. */
@@ -210,6 +210,7 @@ async function main(): Promise<number> {
     ],
   };
   const files = await writeReport(`${BENCH}/results`, result);
+  console.log(toMarkdown(result));
   if (config.mode === "full" && !only) {
     if (await updateReadmeTable(`${BENCH}/../README.md`, result)) files.push("README.md's table");
   }
