@@ -10,6 +10,7 @@ import {
 import { main } from "../lib/cli/main.ts";
 import { captureIo } from "./support/capture_io.ts";
 import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 
 /** Parses a GITHUB_OUTPUT file written in the heredoc form. */
@@ -44,7 +45,7 @@ Deno.test("in GitHub Actions a removal writes result, removed, failed and reques
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
   const files = await actionsFiles();
-  const run = await runCli([
+  const run = await runMain([
     "--emulator",
     t.emulator.graphUrl,
     "participant",
