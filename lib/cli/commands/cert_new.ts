@@ -36,11 +36,14 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Whether two lstat results describe the same file (same inode and device where known). */
+/**
+ * Whether two lstat results describe the same file: same kind, inode and device where known,
+ * size and change times (an inode number freed by a removal may be reused at once).
+ */
 function sameEntry(a: Deno.FileInfo, b: Deno.FileInfo): boolean {
-  if (a.ino !== null && b.ino !== null) return a.ino === b.ino && a.dev === b.dev;
-  return a.isSymlink === b.isSymlink && a.size === b.size &&
-    a.mtime?.getTime() === b.mtime?.getTime();
+  return a.isSymlink === b.isSymlink && a.isFile === b.isFile && a.ino === b.ino &&
+    a.dev === b.dev && a.size === b.size && a.mtime?.getTime() === b.mtime?.getTime() &&
+    a.ctime?.getTime() === b.ctime?.getTime();
 }
 
 /** The options of `cert new`, checked. */
