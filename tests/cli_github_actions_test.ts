@@ -209,3 +209,22 @@ Deno.test("in GitHub Actions with no certificate or secret, the job's OIDC token
     JSON.stringify(outputs) + summary;
   for (const token of jwts) assert.ok(!elsewhere.includes(token));
 });
+
+Deno.test("the ::error:: annotation of a library error names the CLI's flags, not the library's option keys", async () => {
+  const files = await actionsFiles();
+  const io = captureIo({ env: files.env });
+  const code = await main(
+    ["participant", "remove", "--call", IDS.callId, "--participant", IDS.adele],
+    io,
+  );
+  assert.equal(code, 2);
+  const annotation = io.stdout.split("\n").find((l) => l.startsWith("::error "))!;
+  assert.match(annotation, /--tenant/);
+  assert.match(annotation, /AZURE_TENANT_ID/);
+  assert.doesNotMatch(annotation, /tenantId/);
+  const stderr = io.stderr.trimEnd();
+  assert.ok(
+    annotation.endsWith(stderr.replace(/^graphcall: error: /, "").replace(/ \(see .*\)$/, "")),
+    `${annotation}\n${stderr}`,
+  );
+});

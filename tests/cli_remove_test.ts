@@ -319,3 +319,48 @@ Deno.test("an error with --output json is one JSON document on stdout with the r
   assert.match(doc.error.requestId, /^[0-9a-f-]{36}$/);
   assert.match(doc.error.clientRequestId, /^[0-9a-f-]{36}$/);
 });
+
+Deno.test("bulk: each failed item shows its reason and fix in the table, the JSON and an ::error:: annotation in Actions", async () => {
+  await using t = await startTestEmulator({ tenant: { allowRemoveParticipantAppIds: [] } });
+  const pem = await writePem(t.cert);
+  const args = [
+    ...credentials(t.emulator.graphUrl, pem),
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--participant",
+    IDS.adele,
+    "--participant",
+    IDS.megan,
+  ];
+  const allow =
+    `Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="${IDS.clientId}"}`;
+  const table = await runMain(args);
+  assert.equal(table.code, 5, table.stderr);
+  assert.match(table.stdout, /^PARTICIPANT\s+OUTCOME\s+REQUEST ID\s+REASON$/m);
+  for (const id of [IDS.adele, IDS.megan]) {
+    const row = table.stdout.split("\n").find((l) => l.startsWith(id))!;
+    assert.match(row, /failed: policy_denied .*; fix: /, row);
+    assert.ok(row.includes(allow), row);
+  }
+  const json = await runMain(["--output", "json", ...args]);
+  const items = JSON.parse(json.stdout).result.items;
+  for (const item of items) {
+    assert.equal(item.error.code, "policy_denied");
+    assert.match(item.error.message, /\S/);
+    assert.ok(item.error.remediation.includes(allow), item.error.remediation);
+  }
+  const dir = await Deno.makeTempDir();
+  const actions = await runMain(args, {
+    env: { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: `${dir}/out` },
+  });
+  const annotations = actions.stdout.split("\n").filter((l) => l.startsWith("::error "));
+  assert.equal(annotations.length, 2, actions.stdout);
+  for (const [i, id] of [IDS.adele, IDS.megan].entries()) {
+    assert.match(
+      annotations[i]!,
+      new RegExp(`^::error title=graphcall participant remove::${id}: .* fix: `),
+    );
+  }
+});
