@@ -192,3 +192,47 @@ Deno.test("--resume of a journal with nothing left to do succeeds without a cred
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /removed 2 of 2 participants .*\(2 done by an earlier run\)/);
 });
+
+Deno.test("the interrupt listener is a dependency: an interrupt injected before the run sends nothing and reports every item not started", async () => {
+  const { default: remove } = await import("../lib/cli/commands/participant_remove.ts");
+  const { commandDeps } = await import("../lib/cli/deps.ts");
+  await using t = await startTestEmulator();
+  const pem = await writePem(t.cert);
+  const dir = await Deno.makeTempDir();
+  const io = captureIo({ env: { NO_COLOR: "1" } });
+  const globals = {
+    emulator: t.emulator.graphUrl,
+    tenant: IDS.tenantId,
+    clientId: IDS.clientId,
+    certificate: pem,
+  };
+  const options = await remove.parse({
+    call: IDS.callId,
+    participant: [IDS.adele, IDS.megan],
+    journal: `${dir}/run.jsonl`,
+  }, { io, globals, args: [] });
+  const stop = new AbortController();
+  stop.abort(new Error("SIGINT"));
+  const outcome = await remove.run(options, {
+    ...commandDeps({
+      io,
+      globals,
+      paint: (_s, text) => text,
+      session: {},
+      runCli: () => Promise.resolve(0),
+    }),
+    listenForInterrupt: () => ({
+      stop: stop.signal,
+      abort: new AbortController().signal,
+      received: "SIGINT",
+      onStop: () => {},
+      [Symbol.dispose]: () => {},
+    }),
+  });
+  assert.equal(outcome.exitCode, 130);
+  const result = outcome.result as { notStarted: number; interrupted: string };
+  assert.equal(result.interrupted, "SIGINT");
+  assert.equal(result.notStarted, 2);
+  assert.deepEqual(t.emulator.requests.filter((r) => r.method === "DELETE"), []);
+  assert.equal((await lines(`${dir}/run.jsonl`)).at(-1)!.type, "summary");
+});

@@ -11,7 +11,7 @@
 import { EXIT_CODES } from "../errors.ts";
 import type { ErrorBody } from "./render.ts";
 import { COMPLETED_OUTCOMES, type JournalItem, JournalWriter } from "./journal.ts";
-import { listenForInterrupt } from "./interrupt.ts";
+import { type Interrupt, listenForInterrupt } from "./interrupt.ts";
 import type { Io } from "./io.ts";
 
 /** One item's outcome as the CLI reports it. */
@@ -66,6 +66,8 @@ export interface BulkRunOptions {
   resume?: { path: string };
   /** Called after each item (e.g. the progress bar). */
   onItem?: (item: BulkItem) => void;
+  /** Listens for SIGINT/SIGTERM during the run (default: the process's signals). */
+  listenForInterrupt?: () => Interrupt;
   /**
    * Does the work for the input indices given; returns their items, in that order. Not called
    * when nothing is left to do (so a finished journal resumes without a credential).
@@ -161,7 +163,7 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkRunResult> {
         startedAt: new Date().toISOString(),
       });
     }
-    using interrupt = listenForInterrupt(options.io);
+    using interrupt = options.listenForInterrupt?.() ?? listenForInterrupt(options.io);
     let done = 0;
     interrupt.onStop(() => {
       writer?.write({

@@ -11,6 +11,7 @@ import type { GraphClient } from "../graph/connect.ts";
 import type { Participant } from "../graph/call.ts";
 import type { BulkItemResult } from "../graph/bulk_result.ts";
 import { exitCodeFor, GraphError } from "../errors.ts";
+import type { Interrupt } from "./interrupt.ts";
 import type { Io } from "./io.ts";
 import { errorDocument } from "./render.ts";
 import { type BulkItem, type BulkRunOptions, type BulkRunResult, runBulk } from "./bulk_run.ts";
@@ -106,11 +107,17 @@ export async function bulkRemove(
 export async function removeAllExceptSelf(
   client: GraphClient,
   callId: string,
-  options: { io: Io; concurrency: number; batch: boolean; onItem?: (item: BulkItem) => void },
+  options: {
+    io: Io;
+    concurrency: number;
+    batch: boolean;
+    onItem?: (item: BulkItem) => void;
+    listenForInterrupt?: () => Interrupt;
+  },
 ): Promise<BulkRunResult & { kept: string[] }> {
   const { listenForInterrupt } = await import("./interrupt.ts");
   const { countOutcomes } = await import("./bulk_run.ts");
-  using interrupt = listenForInterrupt(options.io);
+  using interrupt = options.listenForInterrupt?.() ?? listenForInterrupt(options.io);
   const r = await client.call(callId).removeAllExcept({
     concurrency: options.concurrency,
     ...(options.batch ? { batch: true } : {}),

@@ -332,6 +332,7 @@ export default defineCommand<InviteOptions>({
       let connected: ReturnType<typeof deps.connect> | undefined;
       const run = await actions.bulkInvite(() => connected ??= deps.connect(), invitations, {
         io: deps.io,
+        listenForInterrupt: deps.listenForInterrupt,
         callId,
         concurrency: o.bulk.concurrency,
         ...(o.clientContext !== undefined ? { clientContext: o.clientContext } : {}),

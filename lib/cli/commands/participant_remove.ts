@@ -203,6 +203,7 @@ export default defineCommand<RemoveOptions>({
     if (o.allExceptSelf && !o.journal) {
       run = await actions.removeAllExceptSelf(await deps.connect(), callId, {
         io: deps.io,
+        listenForInterrupt: deps.listenForInterrupt,
         concurrency: o.concurrency,
         batch: o.batch,
       });
@@ -217,6 +218,7 @@ export default defineCommand<RemoveOptions>({
       const progress = progressBar(deps.io, ids.length, { quiet: deps.globals.quiet === true });
       run = await actions.bulkRemove(client, ids, {
         io: deps.io,
+        listenForInterrupt: deps.listenForInterrupt,
         callId,
         concurrency: o.concurrency,
         batch: o.batch,
