@@ -15,6 +15,13 @@ if (import.meta.main) {
     console.log(VERSION);
     Deno.exit(0);
   }
+  // Likewise `graphcall --help`: its text is rendered from the command tree by `deno task gen-help`
+  // (lib/cli/root_help.ts; a test checks it is current), which saves loading the tree.
+  if (Deno.args.length === 1 && (Deno.args[0] === "--help" || Deno.args[0] === "-h")) {
+    const { ROOT_HELP } = await import("./lib/cli/root_help.ts");
+    await Deno.stdout.write(new TextEncoder().encode(ROOT_HELP));
+    Deno.exit(0);
+  }
   const { main } = await import("./lib/cli/main.ts");
   Deno.exit(await main(Deno.args));
 }

@@ -437,10 +437,12 @@ Deno.test("graphcall --version prints the same line through the fast path and th
   }
 });
 
-Deno.test("graphcall --help is the command tree's help, the same through cli.ts and main()", async () => {
+Deno.test("graphcall --help prints the generated root help, which is the command tree's, through cli.ts and main()", async () => {
+  const { ROOT_HELP } = await import("../lib/cli/root_help.ts");
   const parsed = captureIo();
   assert.equal(await main(["--help"], parsed), 0);
   assert.equal(parsed.stdout, renderHelp(ROOT, []));
+  assert.equal(ROOT_HELP, parsed.stdout, "lib/cli/root_help.ts is stale: run `deno task gen-help`");
   for (const flag of ["--help", "-h"]) {
     const run = await runCli([flag]);
     assert.equal(run.code, 0);
