@@ -197,13 +197,13 @@ export default defineCommand<InviteOptions>({
       hidden = settings.hidden === true ? true : undefined;
     }
     const resumed = targets.resume !== undefined;
-    const raw_ = opts.body !== undefined || opts.participants !== undefined;
+    const rawBody = opts.body !== undefined || opts.participants !== undefined;
     const identities = resumed ? [] : await identitiesFrom(opts);
     if (!resumed) {
       if (opts.body !== undefined && opts.participants !== undefined) {
         throw new InvalidInputError("--participants", "give either --body or --participants");
       }
-      if (raw_) {
+      if (rawBody) {
         const other = identities.length > 0
           ? "--user/--phone/--guest/--application"
           : opts.participantId
@@ -267,7 +267,7 @@ export default defineCommand<InviteOptions>({
     return {
       callId,
       identities,
-      ...(raw_ ? { body } : {}),
+      ...(rawBody ? { body } : {}),
       ...(bulk
         ? {
           bulk: {
