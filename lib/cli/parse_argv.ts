@@ -245,11 +245,10 @@ export function parseArgv(argv: readonly string[], root: CommandSpec): ParsedArg
   if (help || version) return { path, command, globals, options, args, help, version };
 
   if (command.commands) {
+    const names = command.commands.map((c) => c.name).join(", ");
     throw fail(
       path.join(" ") || "graphcall",
-      `${path.length ? path.join(" ") : "graphcall"} needs a command: ${
-        command.commands.map((c) => c.name).join(", ")
-      }`,
+      path.length ? `${path.join(" ")} needs a command: ${names}` : `give a command: ${names}`,
     );
   }
   const specs = command.arguments ?? [];
