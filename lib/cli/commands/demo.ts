@@ -6,11 +6,8 @@
  * @module
  */
 
-import { join } from "node:path";
-import { Command } from "npm:@commander-js/extra-typings@15.1.0";
-import { createCertificate } from "../../auth/create_certificate.ts";
-import { startEmulator } from "../../emulator/mod.ts";
 import type { EmulatorStateSpec } from "../../emulator/state.ts";
+import { defineCommand } from "../command.ts";
 import type { Io } from "../io.ts";
 
 /** The demo tenant's ids (public, made up). */
@@ -58,89 +55,97 @@ export function demoState(certificatePem: string): EmulatorStateSpec {
   };
 }
 
-/** Builds the `demo` command. `run` is the CLI itself, so the demo takes the user's code path. */
-export function demoCommand(io: Io, setExit: (code: number) => void) {
-  return new Command("demo")
-    .description("remove a participant from a call on a local emulated tenant, step by step")
-    .addHelpText("after", "\nExample:\n  graphcall demo")
-    .action(async () => {
-      const { main } = await import("../main.ts");
-      const say = (text: string) => io.out(text + "\n");
-      say(
-        "graphcall demo: removing a participant from a Teams call, on a local emulated tenant.\n",
-      );
+/**
+ * The demo. It runs the CLI itself (`deps.runCli`) for each step, so it takes the user's code
+ * path; the runs share one token cache, as commands in one process would.
+ */
+export default defineCommand<Record<string, never>>({
+  parse: () => ({}),
 
-      const dir = await Deno.makeTempDir({ prefix: "graphcall-demo-" });
-      const emulator = await (async () => {
-        say("1. Making a fresh certificate for the demo app (RSA 2048, valid one day)...");
-        const cert = await createCertificate({
-          subject: "CN=graphcall demo",
-          keySize: 2048,
-          notAfter: new Date(Date.now() + 24 * 3600 * 1000),
-        });
-        const pemPath = join(dir, "demo-app.pem");
-        await Deno.writeTextFile(pemPath, cert.certificatePem + cert.privateKeyPem, {
-          mode: 0o600,
-        });
-        say(`   certificate thumbprint (SHA-1) ${cert.thumbprintSha1}, written to ${pemPath}`);
-        say(
-          "2. Starting the emulator (Entra ID + Graph) on loopback, with the certificate uploaded",
-        );
-        say("   to the app registration and the app allowed to remove participants...");
-        const emulator = await startEmulator({ state: demoState(cert.certificatePem) });
-        say(`   listening at ${emulator.graphUrl}\n`);
-        return { emulator, pemPath };
-      })();
-      const common = [
-        "--emulator",
-        emulator.emulator.graphUrl,
-        "--tenant",
-        DEMO.domain,
-        "--client-id",
-        DEMO.clientId,
-        "--certificate",
-        emulator.pemPath,
-      ];
-      try {
-        say(`3. The call ${DEMO.callId} has these participants:\n`);
-        say(`   $ graphcall participant list --call ${DEMO.callId}`);
-        let code = await main(
-          [...common, "participant", "list", "--call", DEMO.callId],
-          indent(io),
-        );
-        if (code !== 0) return setExit(code);
-        say(`\n4. Removing Adele Vance (participant ${DEMO.adele}):\n`);
-        say(`   $ graphcall participant remove --call ${DEMO.callId} --participant ${DEMO.adele}`);
-        code = await main([
-          ...common,
-          "participant",
-          "remove",
-          "--call",
-          DEMO.callId,
-          "--participant",
-          DEMO.adele,
-        ], indent(io));
-        if (code !== 0) return setExit(code);
-        say(`\n5. The call now has:\n`);
-        code = await main([...common, "participant", "list", "--call", DEMO.callId], indent(io));
-        if (code !== 0) return setExit(code);
-        const tokens = [...emulator.emulator.tokenRequests.values()].reduce((a, b) => a + b, 0);
-        const deletes = emulator.emulator.requests.filter((r) => r.method === "DELETE");
-        say(
-          `\nDone: Graph answered ${
-            deletes.map((r) => r.status).join(", ")
-          } to the DELETE; ${tokens} app-only ${
-            tokens === 1 ? "token was" : "tokens were"
-          } issued for certificate assertions (the token is cached between commands).`,
-        );
-        say("Try it on your own tenant: graphcall participant remove --help");
-        setExit(0);
-      } finally {
-        await emulator.emulator.close();
-        await Deno.remove(dir, { recursive: true });
-      }
+  async run(_options, deps) {
+    const { io } = deps;
+    const [{ createCertificate }, { startEmulator }] = await Promise.all([
+      import("../../auth/create_certificate.ts"),
+      import("../../emulator/mod.ts"),
+    ]);
+    const say = (text: string) => io.out(text + "\n");
+    say("graphcall demo: removing a participant from a Teams call, on a local emulated tenant.\n");
+
+    const dir = await Deno.makeTempDir({ prefix: "graphcall-demo-" });
+    const started = await (async () => {
+      say("1. Making a fresh certificate for the demo app (RSA 2048, valid one day)...");
+      const cert = await createCertificate({
+        subject: "CN=graphcall demo",
+        keySize: 2048,
+        notAfter: new Date(Date.now() + 24 * 3600 * 1000),
+      });
+      const pemPath = `${dir}/demo-app.pem`;
+      await Deno.writeTextFile(pemPath, cert.certificatePem + cert.privateKeyPem, {
+        mode: 0o600,
+      });
+      say(`   certificate thumbprint (SHA-1) ${cert.thumbprintSha1}, written to ${pemPath}`);
+      say("2. Starting the emulator (Entra ID + Graph) on loopback, with the certificate uploaded");
+      say("   to the app registration and the app allowed to remove participants...");
+      const emulator = await startEmulator({ state: demoState(cert.certificatePem) });
+      say(`   listening at ${emulator.graphUrl}\n`);
+      return { emulator, pemPath };
+    })();
+    const { emulator } = started;
+    const common = [
+      "--emulator",
+      emulator.graphUrl,
+      "--tenant",
+      DEMO.domain,
+      "--client-id",
+      DEMO.clientId,
+      "--certificate",
+      started.pemPath,
+    ];
+    const stopped = (code: number) => ({
+      command: "demo",
+      result: { ok: false },
+      human: () => "",
+      printed: true,
+      exitCode: code,
     });
-}
+    try {
+      say(`3. The call ${DEMO.callId} has these participants:\n`);
+      say(`   $ graphcall participant list --call ${DEMO.callId}`);
+      const list = [...common, "participant", "list", "--call", DEMO.callId];
+      let code = await deps.runCli(list, indent(io));
+      if (code !== 0) return stopped(code);
+      say(`\n4. Removing Adele Vance (participant ${DEMO.adele}):\n`);
+      say(`   $ graphcall participant remove --call ${DEMO.callId} --participant ${DEMO.adele}`);
+      code = await deps.runCli(
+        [...common, "participant", "remove", "--call", DEMO.callId, "--participant", DEMO.adele],
+        indent(io),
+      );
+      if (code !== 0) return stopped(code);
+      say(`\n5. The call now has:\n`);
+      code = await deps.runCli(list, indent(io));
+      if (code !== 0) return stopped(code);
+      const tokens = [...emulator.tokenRequests.values()].reduce((a, b) => a + b, 0);
+      const deletes = emulator.requests.filter((r) => r.method === "DELETE");
+      say(
+        `\nDone: Graph answered ${
+          deletes.map((r) => r.status).join(", ")
+        } to the DELETE; ${tokens} app-only ${
+          tokens === 1 ? "token was" : "tokens were"
+        } issued for certificate assertions (the token is cached between commands).`,
+      );
+      say("Try it on your own tenant: graphcall participant remove --help");
+      return {
+        command: "demo",
+        result: { ok: true, tokens, deleteStatuses: deletes.map((r) => r.status) },
+        human: () => "",
+        printed: true,
+      };
+    } finally {
+      await emulator.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
 
 /** Indents everything a nested command prints, so the story reads clearly. */
 function indent(io: Io): Io {
