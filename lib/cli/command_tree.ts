@@ -405,10 +405,200 @@ Examples:
     --certificate app.pem
   graphcall doctor --call 112f7296-5fa4-42ca-bae8-6a692b15d4b8 --output json`;
 
+const JOIN_URL: OptionSpec = {
+  flag: "--join-url",
+  value: "url",
+  description: "the meeting's join link (teams.microsoft.com/l/meetup-join/... or /meet/...)",
+};
+const MEETING_OPTIONS: readonly OptionSpec[] = [
+  JOIN_URL,
+  {
+    flag: "--lobby-timeout",
+    value: "seconds",
+    description: "give up waiting in the meeting's lobby after this long (exit 8)",
+    default: "120",
+  },
+  {
+    flag: "--callback-uri",
+    value: "url",
+    description: "HTTPS URL for the call's notifications, e.g. the bot's calling webhook " +
+      "(env: GRAPHCALL_CALLBACK_URI; the emulator needs none)",
+  },
+  {
+    flag: "--listen",
+    value: "host:port",
+    description: "serve the callback here for the command's life, behind your tunnel; " +
+      "each notification's signature is checked",
+  },
+  {
+    flag: "--notification-keys",
+    value: "url",
+    description: "where the notification signing keys are published (JWKS or OpenID " +
+      "configuration; default: Microsoft's, or the emulator's)",
+  },
+];
+const MEETING_PREREQUISITES =
+  "\nOnce per tenant: an Azure Bot registration with calling enabled for the app,\n" +
+  "the application permissions Calls.JoinGroupCall.All (and User.Read.All to\n" +
+  "look people up by UPN), admin-consented, and a Teams admin's\n" +
+  "Set-CsApplicationMeetingConfiguration (graphcall tenant setup prints it).";
+
+const MEETING_REMOVE: CommandSpec = {
+  name: "remove",
+  summary: "remove people from a meeting: join, find them, remove, leave",
+  options: [
+    ...MEETING_OPTIONS,
+    {
+      flag: "--user",
+      value: "upn|id",
+      description: "a person by UPN (looked up) or Entra object id (repeatable)",
+      repeatable: true,
+    },
+    {
+      flag: "--display-name",
+      value: "name",
+      description: "a person by exact display name (repeatable; guests have only a name)",
+      repeatable: true,
+    },
+    {
+      flag: "--phone",
+      value: "e164",
+      description: "a phone participant by number, e.g. +14255550100 (repeatable)",
+      repeatable: true,
+    },
+    {
+      flag: "--all-matches",
+      description: "remove everyone a display name matches (refused by default when several do)",
+    },
+    { flag: "--journal", value: "file", description: "record each person's outcome in FILE" },
+    {
+      flag: "--resume",
+      value: "file",
+      description: "continue the run recorded in this journal (joins again)",
+    },
+    {
+      flag: "--what-if",
+      description: "print the requests it would send and send nothing (not even a token request)",
+    },
+    {
+      flag: "--confirm",
+      description: "ask before joining (refuses without a terminal unless --yes)",
+    },
+  ],
+  footer: "The app always leaves the meeting: on success, on failure and on Ctrl+C.\n" +
+    "A person on several devices is removed from each; the app itself never matches.\n" +
+    MEETING_PREREQUISITES + "\n\nExamples:\n" +
+    '  graphcall meeting remove --join-url "$JOIN_URL" --user adele@contoso.com\n' +
+    '  graphcall meeting remove --join-url "$SHORT_URL" --tenant TENANT_ID \\\n' +
+    "    --phone +14255550100 --what-if",
+  load: () => load(import("./commands/meeting_remove.ts")),
+};
+
+const MEETING_PARTICIPANTS: CommandSpec = {
+  name: "participants",
+  summary: "list who is in a meeting: join, read the roster, leave",
+  options: MEETING_OPTIONS,
+  footer: 'Example:\n  graphcall meeting participants --join-url "$JOIN_URL" --output json',
+  load: () => load(import("./commands/meeting_participants.ts")),
+};
+
+const MEETING_JOIN: CommandSpec = {
+  name: "join",
+  summary: "join a meeting and print the app's call id (--stay keeps it until Ctrl+C)",
+  options: [
+    ...MEETING_OPTIONS,
+    {
+      flag: "--stay",
+      description: "stay in the call (kept alive) until Ctrl+C or SIGTERM, then hang up",
+    },
+    {
+      flag: "--body",
+      value: "file",
+      description: "a join body as JSON from a file or - (New-MgCommunicationCall -BodyParameter)",
+    },
+    { flag: "--what-if", description: "print the join request and send nothing" },
+  ],
+  footer: 'Example:\n  graphcall meeting join --join-url "$JOIN_URL" --stay\n' +
+    "  graphcall participant list --call CALL_ID      # in another terminal, meanwhile",
+  load: () => load(import("./commands/meeting_join.ts")),
+};
+
+const MEETING_GUARD: CommandSpec = {
+  name: "guard",
+  summary: "stay in a meeting and remove denied people each time they come back",
+  options: [
+    ...MEETING_OPTIONS,
+    {
+      flag: "--deny",
+      value: "upn|id|e164",
+      description: "keep this person out: a UPN, an Entra object id or +E164 (repeatable)",
+      repeatable: true,
+    },
+    {
+      flag: "--deny-display-name",
+      value: "pattern",
+      description: "keep out display names matching this pattern (* and ?, any case)",
+      repeatable: true,
+    },
+    { flag: "--deny-guests", description: "keep out every anonymous guest" },
+    {
+      flag: "--allow-tenant",
+      value: "id",
+      description: "keep out everyone whose identity names another tenant (repeatable)",
+      repeatable: true,
+    },
+    { flag: "--duration", value: "time", description: "stop after this long, e.g. 90s, 15m, 2h" },
+    {
+      flag: "--poll-interval",
+      value: "seconds",
+      description: "read the roster this often when no notification comes",
+      default: "1",
+    },
+    { flag: "--rejoin", description: "join again (with backoff) if the app's own call ends" },
+    { flag: "--what-if", description: "show the plan and send nothing" },
+  ],
+  footer: "Ctrl+C, SIGTERM or the end of --duration hangs up and exits 0 with a summary.\n" +
+    "With --output json each event is one JSON line.\n\nExample:\n" +
+    '  graphcall meeting guard --join-url "$JOIN_URL" --deny mallory@contoso.com \\\n' +
+    "    --deny +14255550100 --duration 1h",
+  load: () => load(import("./commands/meeting_guard.ts")),
+};
+
+const CALL_REQUIRED: OptionSpec = {
+  flag: "--call",
+  value: "id",
+  description: "the app's call id (meeting join --stay prints it)",
+};
+
 /** The name of the variable that holds the emulator's admin API token. */
 const ADMIN_TOKEN_ENV = "GRAPHCALL_EMULATOR_ADMIN_TOKEN";
 
 const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "meeting",
+    summary: "work on a meeting from its join link: remove people, list, join, guard",
+    commands: [MEETING_REMOVE, MEETING_PARTICIPANTS, MEETING_JOIN, MEETING_GUARD],
+  },
+  {
+    name: "call",
+    summary: "the app's own call: get it, hang up",
+    commands: [
+      {
+        name: "get",
+        summary: "get the app's call: its state, and why it ended",
+        options: [CALL_REQUIRED, WHAT_IF_READ],
+        footer: "Example:\n  graphcall call get --call CALL_ID",
+        load: () => load(import("./commands/call_get.ts")),
+      },
+      {
+        name: "hang-up",
+        summary: "leave the call: only the app's leg ends, the meeting goes on",
+        options: [CALL_REQUIRED, WHAT_IF_SEND_NOTHING],
+        footer: "Example:\n  graphcall call hang-up --call CALL_ID",
+        load: () => load(import("./commands/call_hang_up.ts")),
+      },
+    ],
+  },
   {
     name: "participant",
     summary: "remove, invite, list, get or mute the participants of a call",
@@ -511,6 +701,17 @@ const COMMANDS: readonly CommandSpec[] = [
         value: "operations",
         description: "operations the app must be able to do, comma-separated: remove, get, " +
           "mute, list, invite (default: remove, and list with --call); the others only warn",
+      },
+      {
+        flag: "--join-url",
+        value: "url",
+        description: "check the roles to join this meeting and its tenant (nothing is joined)",
+      },
+      {
+        flag: "--user",
+        value: "upn",
+        description: "look this person up as meeting remove will (User.Read.All; repeatable)",
+        repeatable: true,
       },
     ],
     footer: DOCTOR_FOOTER,

@@ -80,3 +80,41 @@ export async function dryRunCall(
   });
   return new CallHandle(http, callId);
 }
+
+/**
+ * What `--what-if` of a meeting command needs: a pipeline whose credential refuses to be asked
+ * (nothing can be sent), the tenant for a short link, and the callback URI the real run would use.
+ */
+export async function dryRunGraph(options: GlobalOptions, io: Io): Promise<{
+  http: import("../graph/graph_http.ts").GraphHttp;
+  tenantId: string | undefined;
+  callbackUri: string | undefined;
+}> {
+  const connect = connectOptionsFrom(options, io);
+  const { cloud, graphUrl } = resolveHosts(connect);
+  const { GraphHttp } = await import("../graph/graph_http.ts");
+  const http = new GraphHttp({
+    graphUrl,
+    cloud: cloud.name,
+    ...runtimeOptionsFrom(options),
+    credential: {
+      kind: "none",
+      source: "--what-if (sends nothing)",
+      getToken: () =>
+        Promise.reject(new GraphcallError("internal", "--what-if must not ask for a token")),
+    },
+  });
+  let callbackUri = io.env("GRAPHCALL_CALLBACK_URI");
+  if (!callbackUri) {
+    try {
+      callbackUri = (await import("../graph/connect.ts")).loopbackDefault(graphUrl);
+    } catch {
+      callbackUri = undefined;
+    }
+  }
+  return {
+    http,
+    tenantId: connect.tenantId ?? io.env("AZURE_TENANT_ID"),
+    callbackUri,
+  };
+}

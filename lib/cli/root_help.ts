@@ -64,6 +64,9 @@ Options:
   -h, --help                          display help for command
 
 Commands:
+  meeting                             work on a meeting from its join link:
+                                      remove people, list, join, guard
+  call                                the app's own call: get it, hang up
   participant                         remove, invite, list, get or mute the
                                       participants of a call
   cert                                make certificates for app registrations

@@ -13,7 +13,7 @@ import type { CheckStatus, DoctorReport } from "../../tenant/doctor_check.ts";
 import { defineCommand } from "../command.ts";
 import { connectOptionsFrom } from "../global_options.ts";
 import { messageWithFlags, withFlags } from "../option_flags.ts";
-import { text } from "../raw_options.ts";
+import { list, text } from "../raw_options.ts";
 import { redact } from "../../redact.ts";
 import { sanitise } from "../sanitise.ts";
 
@@ -53,6 +53,10 @@ export interface DoctorOptions {
   callId?: string;
   /** `--require`. */
   operations?: OperationName[];
+  /** `--join-url`. */
+  joinUrl?: string;
+  /** `--user`. */
+  users?: string[];
 }
 
 export default defineCommand<DoctorOptions>({
@@ -65,9 +69,16 @@ export default defineCommand<DoctorOptions>({
     if (operations && operations.length === 0) {
       throw new InvalidInputError("--require", "name at least one operation");
     }
+    const joinUrl = text(raw, "joinUrl");
+    const users = list(raw, "user");
+    if (users && joinUrl === undefined) {
+      throw new InvalidInputError("--user", "give the meeting too: --join-url URL");
+    }
     return {
       ...(call !== undefined ? { callId: call } : {}),
       ...(operations ? { operations } : {}),
+      ...(joinUrl !== undefined ? { joinUrl } : {}),
+      ...(users ? { users } : {}),
     };
   },
 
@@ -77,6 +88,8 @@ export default defineCommand<DoctorOptions>({
       ...connectOptionsFrom(deps.globals, deps.io),
       ...(o.callId !== undefined ? { callId: o.callId } : {}),
       ...(o.operations ? { operations: o.operations } : {}),
+      ...(o.joinUrl !== undefined ? { joinUrl: o.joinUrl } : {}),
+      ...(o.users ? { users: o.users } : {}),
     });
     // Details and fixes name the library's option keys; print the CLI's flags instead.
     const shown: DoctorReport = {
