@@ -116,7 +116,16 @@ export function toGraphError(x: FailedExchange): GraphError {
     : `Graph answered ${x.status} ${x.statusText ?? ""}`.trim();
   let code = errorCodeForStatus(x.status);
   let remediation: string | undefined;
-  if (x.status === 403) {
+  // 7504 / 7505 name tenants, not roles: they are said with the meeting's tenant where it is known
+  // (meeting_join.ts), never as a missing permission.
+  if (x.status === 403 && env.code === "7505") {
+    remediation =
+      "the token's tenant is not the call's: use a credential in the meeting's tenant " +
+      "(the tenantId option or AZURE_TENANT_ID)";
+  } else if (x.status === 403 && env.code === "7504") {
+    remediation = "the meeting's tenant has not consented to this app: an admin of that tenant " +
+      "must grant the app's calling permissions";
+  } else if (x.status === 403) {
     const facts = tokenFacts(x.token);
     const appId = facts.appId ?? x.clientId;
     const cloud = x.cloud ?? "Global";
