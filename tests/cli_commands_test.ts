@@ -201,6 +201,19 @@ Deno.test("demo runs the whole story on the embedded emulator", async () => {
   const run = await runMain(["demo"]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Graph answered 204 to the DELETE/);
+  // the real story: from a join link and an email; the app leaves every time
+  assert.match(run.stdout, /\$ graphcall meeting remove --join-url "\$JOIN_URL" --user adele@/);
+  assert.match(run.stdout, /the app's calls still live: 0/);
+  const after = run.stdout.slice(run.stdout.indexOf("5. The meeting now"));
+  assert.doesNotMatch(after, /Adele Vance/);
+});
+
+Deno.test("demo --guard shows a banned person rejoining twice and removed each time", async () => {
+  const run = await runMain(["demo", "--guard"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal((run.stdout.match(/removed Adele Vance/g) ?? []).length, 3);
+  assert.match(run.stdout, /3 removals: Adele Vance 3/);
+  assert.match(run.stdout, /the app's calls still live: 0/);
 });
 
 Deno.test("the invite, mute and get PowerShell names work against the emulator", async () => {

@@ -519,7 +519,7 @@ const MEETING_JOIN: CommandSpec = {
     { flag: "--what-if", description: "print the join request and send nothing" },
   ],
   footer: 'Example:\n  graphcall meeting join --join-url "$JOIN_URL" --stay\n' +
-    "  graphcall participant list --call CALL_ID      # in another terminal, meanwhile",
+    "  graphcall participant list --call CALL_ID   # meanwhile, in another terminal",
   load: () => load(import("./commands/meeting_join.ts")),
 };
 
@@ -655,8 +655,12 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "demo",
-    summary: "remove a participant from a call on a local emulated tenant, step by step",
-    footer: "Example:\n  graphcall demo",
+    summary: "remove a person from a meeting on a local emulated tenant, step by step",
+    options: [{
+      flag: "--guard",
+      description: "the meeting guard's story: a banned person rejoins and is removed each time",
+    }],
+    footer: "Example:\n  graphcall demo\n  graphcall demo --guard",
     load: () => load(import("./commands/demo.ts")),
   },
   {

@@ -73,8 +73,8 @@ Commands:
   clouds [options]                    list the national clouds, their Graph and
                                       Entra hosts (Get-MgEnvironment)
   emulator [options]                  run the local Entra ID + Graph emulator
-  demo                                remove a participant from a call on a
-                                      local emulated tenant, step by step
+  demo [options]                      remove a person from a meeting on a local
+                                      emulated tenant, step by step
   token [options]                     get an app-only token and show its claims
                                       (never the token itself)
   tenant                              tenant setup: the
