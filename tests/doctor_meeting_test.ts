@@ -26,7 +26,7 @@ Deno.test("doctor --join-url --user: roles to join and look up, the meeting's te
   world.emulator.clearRequests();
   const good = await diagnose({ ...base, clientId: M.botA });
   assert.equal(check(good, "roles.join").status, "pass");
-  assert.equal(check(good, "roles.getUser").status, "pass");
+  assert.equal(check(good, "roles.lookup").status, "pass");
   assert.equal(check(good, "meeting.tenant").status, "pass");
   const users = check(good, "users");
   assert.equal(users.status, "pass");
@@ -37,7 +37,7 @@ Deno.test("doctor --join-url --user: roles to join and look up, the meeting's te
   );
 
   const noLookup = await diagnose({ ...base, clientId: M.botB });
-  assert.equal(check(noLookup, "roles.getUser").status, "fail");
+  assert.equal(check(noLookup, "roles.lookup").status, "fail");
   assert.equal(check(noLookup, "users").status, "fail");
   assert.match(check(noLookup, "users").fix ?? "", /User\.Read\.All/);
   assert.equal(noLookup.exitCode, 5);

@@ -80,7 +80,7 @@ export async function userLookupCheck(
     } catch (e) {
       const fix = e instanceof GraphError && e.status === 403
         ? permissionRemediation(
-          requiredRoles("getUser"),
+          requiredRoles("lookup"),
           context.clientId,
           context.cloud.name,
           context.tenant,

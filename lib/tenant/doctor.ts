@@ -166,7 +166,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
     options.operations ?? (callId ? ["remove", "list"] : ["remove"]),
   );
   if (link) required.add("join");
-  if (upns.length > 0) required.add("getUser");
+  if (upns.length > 0) required.add("lookup");
   const findings: Finding[] = [cloudCheck(cloud)];
 
   // Credential and certificate.
@@ -227,7 +227,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
   const roleOps: OperationName[] = [
     ...PARTICIPANT_OPERATIONS,
     ...(link ? ["join" as const] : []),
-    ...(upns.length > 0 ? ["getUser" as const] : []),
+    ...(upns.length > 0 ? ["lookup" as const] : []),
   ];
   if (resolved && claims) {
     findings.push(tenantCheck(claims, resolved.tenantId, resolved.clientId));

@@ -13,6 +13,7 @@ import {
   type TenantSetupScript,
   tenantSetupScript,
 } from "../../tenant/setup_script.ts";
+import { CLOUDS } from "../../clouds.ts";
 import { defineCommand } from "../command.ts";
 import { flag, text } from "../raw_options.ts";
 import { sanitise } from "../sanitise.ts";
@@ -23,7 +24,13 @@ export function setupSummary(setup: TenantSetupScript, file?: string): string {
   const what = setup.revoke
     ? `revokes app ${setup.appId}'s right to remove participants`
     : `allows app ${setup.appId} to remove participants`;
+  const offered = CLOUDS[setup.cloud].participantsApi;
   return [
+    ...(offered ? [] : [
+      `Note: Microsoft Graph offers no calls or participants API in the ${setup.cloud} cloud ` +
+      "(21Vianet): graphcall cannot remove anyone there; the script sets the policy for other " +
+      "clients only.",
+    ]),
     file ? `wrote ${file}: it ${what} (${setup.cloud}).` : `The script ${what} (${setup.cloud}).`,
     `Run it in PowerShell as a Teams administrator${file ? `: pwsh -File ${file}` : ""}`,
     `(the one command it runs when needed: ${setup.policyCommand}).`,
