@@ -26,12 +26,19 @@ export const LOG_LIMIT = 10_000;
 const MAX_FIELD = 512;
 
 /** Builds a log entry from a request; only the safe parts are read. */
-export function logEntry(request: Request, status: number, now: number): LoggedRequest {
-  let path: string;
-  try {
-    path = new URL(request.url).pathname;
-  } catch {
-    path = "";
+export function logEntry(
+  request: Request,
+  status: number,
+  now: number,
+  pathname?: string,
+): LoggedRequest {
+  let path = pathname ?? "";
+  if (pathname === undefined) {
+    try {
+      path = new URL(request.url).pathname;
+    } catch {
+      path = "";
+    }
   }
   const id = request.headers.get("client-request-id") ?? undefined;
   return {

@@ -11,6 +11,9 @@ import { InvalidInputError } from "../../errors.ts";
 import type { Io } from "../io.ts";
 import { type GlobalOptions, outputFormat } from "../global_options.ts";
 
+/** How long `graphcall emulator` waits for the emulator to close after SIGINT/SIGTERM, ms. */
+const STOP_WITHIN_MS = 1500;
+
 /** The environment variable that holds the admin API token. */
 export const ADMIN_TOKEN_ENV = "GRAPHCALL_EMULATOR_ADMIN_TOKEN";
 
@@ -53,6 +56,13 @@ export function emulatorCommand(io: Io, setExit: (code: number) => void) {
     .option("--tls-self-signed", "serve HTTPS with a new localhost certificate; prints its CA path")
     .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM; needs --tls-key)")
     .option("--tls-key <file>", "the private key of --tls-cert (PEM)")
+    .option(
+      "--allowed-host <name>",
+      "also answer requests whose Host is this name (repeatable; against DNS rebinding the " +
+        "emulator answers only its own addresses)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .addHelpText(
       "after",
       `\nThe admin API (/_emulator/) is open on loopback. On another address it needs a token:
@@ -76,6 +86,7 @@ Examples:
         ...(opts.state ? { state: opts.state } : {}),
         ...(tls ? { tls } : {}),
         ...(adminToken ? { adminToken } : {}),
+        ...(opts.allowedHost.length > 0 ? { allowedHosts: opts.allowedHost } : {}),
       });
       const info = {
         graphUrl: emulator.graphUrl,
@@ -100,7 +111,14 @@ Examples:
       await stopped;
       Deno.removeSignalListener("SIGINT", stop);
       Deno.removeSignalListener("SIGTERM", stop);
-      await emulator.close();
+      // close() ends requests in flight (even half-sent ones) within a moment; the bound is a
+      // second line of defence so the process always stops in time.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        emulator.close(),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, STOP_WITHIN_MS)),
+      ]);
+      clearTimeout(timer);
       setExit(0);
     });
 }
