@@ -175,7 +175,10 @@ export interface Emulator {
   setThrottle(requestsPerSecond: number | null): void;
   /** Replaces a tenant's `AllowRemoveParticipantAppIds` (as `PUT .../policy`). */
   setPolicy(tenantId: string, appIds: string[]): void;
-  /** Adds or replaces a tenant (as `POST /_emulator/tenants`). */
+  /**
+   * Adds or replaces a tenant (as `POST /_emulator/tenants`); certificates must be inline `pem`
+   * (a `path` is read only while the initial state loads).
+   */
   seedTenant(spec: TenantSpec): Promise<void>;
   /** Replaces the emulated GitHub job's settings (as `PUT /_emulator/github`). */
   setGithub(github: GithubSpec): void;
