@@ -645,6 +645,13 @@ const COMMANDS: readonly CommandSpec[] = [
         description: "serve HTTPS with this certificate (PEM; needs --tls-key)",
       },
       { flag: "--tls-key", value: "file", description: "the private key of --tls-cert (PEM)" },
+      {
+        flag: "--allowed-host",
+        value: "name",
+        description: "also answer requests whose Host is this name (repeatable; against DNS " +
+          "rebinding only the bound loopback names are answered)",
+        repeatable: true,
+      },
     ],
     footer: "The admin API (/_emulator/) is open on loopback. On another address it needs\n" +
       `a token: set ${ADMIN_TOKEN_ENV} and send it as\nAuthorization: Bearer.\n\n` +

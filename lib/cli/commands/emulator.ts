@@ -9,7 +9,10 @@ import type { TlsOption } from "../../emulator/mod.ts";
 import { InvalidInputError } from "../../errors.ts";
 import { defineCommand } from "../command.ts";
 import { outputFormat } from "../global_options.ts";
-import { flag, text } from "../raw_options.ts";
+import { flag, list, text } from "../raw_options.ts";
+
+/** How long `graphcall emulator` waits for the emulator to close after SIGINT/SIGTERM, ms. */
+const STOP_WITHIN_MS = 1500;
 
 /** The environment variable that holds the admin API token. */
 export const ADMIN_TOKEN_ENV = "GRAPHCALL_EMULATOR_ADMIN_TOKEN";
@@ -32,6 +35,8 @@ export interface EmulatorOptions {
   state?: string;
   /** HTTPS, when asked for. */
   tls?: TlsOption;
+  /** `--allowed-host NAME`: more Host names to answer (against DNS rebinding, only loopback's). */
+  allowedHosts?: string[];
 }
 
 export default defineCommand<EmulatorOptions>({
@@ -57,11 +62,13 @@ export default defineCommand<EmulatorOptions>({
       tls = { cert: await readPem(tlsCert, "--tls-cert"), key: await readPem(tlsKey, "--tls-key") };
     }
     const state = text(raw, "state");
+    const allowedHosts = list(raw, "allowedHost") ?? [];
     return {
       host: text(raw, "host") ?? "127.0.0.1",
       port,
       ...(state ? { state } : {}),
       ...(tls ? { tls } : {}),
+      ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
     };
   },
 
@@ -74,6 +81,7 @@ export default defineCommand<EmulatorOptions>({
       ...(o.state ? { state: o.state } : {}),
       ...(o.tls ? { tls: o.tls } : {}),
       ...(adminToken ? { adminToken } : {}),
+      ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}),
     });
     const info = {
       graphUrl: emulator.graphUrl,
@@ -98,7 +106,14 @@ export default defineCommand<EmulatorOptions>({
     await stopped;
     Deno.removeSignalListener("SIGINT", stop);
     Deno.removeSignalListener("SIGTERM", stop);
-    await emulator.close();
+    // close() ends requests in flight (even half-sent ones) within a moment; the bound is a
+    // second line of defence so the process always stops in time.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      emulator.close(),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, STOP_WITHIN_MS)),
+    ]);
+    clearTimeout(timer);
     return { command: "emulator", result: info, human: () => "", printed: true };
   },
 });
