@@ -10,7 +10,7 @@
 
 import type { Emulator } from "../../emulator/mod.ts";
 import type { EmulatorStateSpec } from "../../emulator/state.ts";
-import { type CommandDeps, defineCommand } from "../command.ts";
+import { defineCommand } from "../command.ts";
 import type { Io } from "../io.ts";
 
 /** The demo tenant's ids (public, made up). */
@@ -144,7 +144,7 @@ export default defineCommand<DemoOptions>({
       say("3. Who is in the meeting (the app joins, reads the roster, and leaves):\n");
       let code = await step(["meeting", "participants", "--join-url", link]);
       if (code !== 0) return stopped(code);
-      if (options.guard) return await guardStory(deps, say, step, link, emulator, live);
+      if (options.guard) return await guardStory(say, step, link, emulator, live);
 
       say("\n4. Removing Adele by her email (the app joins, finds her, removes her, leaves):\n");
       code = await step([
@@ -190,7 +190,6 @@ export default defineCommand<DemoOptions>({
 
 /** The guard's story: Adele is banned; she is there, rejoins twice, and is removed each time. */
 async function guardStory(
-  deps: CommandDeps,
   say: (text: string) => void,
   step: (argv: string[]) => Promise<number>,
   link: string,
