@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { getCloud } from "../clouds.ts";
 import type { CloudName } from "../clouds.ts";
 import { InvalidInputError } from "../errors.ts";
-import type { CallLife, CallState, ResultInfo } from "./call_life.ts";
+import type { CallState, ResultInfo } from "./call_life.ts";
 import {
   type AttendeeSpec,
   buildMeeting,
