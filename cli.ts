@@ -9,15 +9,14 @@
 import { VERSION } from "./lib/version.ts";
 
 if (import.meta.main) {
-  // `graphcall --version` is what scripts and installers call to probe the tool: answer it without
-  // loading the command parser (loading it, and the Node.js compatibility modules it needs, is most
-  // of the CLI's start-up time). The output is the same as the parser's (a test compares them).
+  // `graphcall --version` is what scripts and installers call to probe the tool: answer it
+  // without loading the CLI at all. The output is the same as the CLI's (a test compares them).
   if (Deno.args.length === 1 && (Deno.args[0] === "--version" || Deno.args[0] === "-V")) {
     console.log(VERSION);
     Deno.exit(0);
   }
-  // Likewise `graphcall --help`: its text is generated from the command tree (lib/cli/root_help.ts,
-  // `deno task gen-help`; a test checks it is current). Commands' own help goes through the parser.
+  // Likewise `graphcall --help`: its text is rendered from the command tree by `deno task gen-help`
+  // (lib/cli/root_help.ts; a test checks it is current), which saves loading the tree.
   if (Deno.args.length === 1 && (Deno.args[0] === "--help" || Deno.args[0] === "-h")) {
     const { ROOT_HELP } = await import("./lib/cli/root_help.ts");
     await Deno.stdout.write(new TextEncoder().encode(ROOT_HELP));

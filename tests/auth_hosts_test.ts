@@ -5,7 +5,7 @@ import { checkHostUrl } from "../lib/auth/host_url.ts";
 import { resolveHosts } from "../lib/auth/hosts.ts";
 import { TokenCache } from "../lib/auth/token_cache.ts";
 import { InvalidInputError } from "../lib/errors.ts";
-import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { appCertificate, IDS, startTestEmulator } from "./support/tenant.ts";
 import { cloudTenants, SECRET } from "./support/auth_fixtures.ts";
 
@@ -139,13 +139,13 @@ Deno.test("a credential resolved from the environment alone gets its token from 
 
 Deno.test("the CLI refuses an http authority flag or AZURE_AUTHORITY_HOST off loopback, naming it, exit 2", async () => {
   const args = ["participant", "remove", "--call", IDS.callId, "--participant", IDS.adele];
-  const flag = await runCli(["--authority-url", "http://login.example.com", ...args], {
+  const flag = await runMain(["--authority-url", "http://login.example.com", ...args], {
     env: { ...base, AZURE_CLIENT_SECRET: SECRET },
   });
   assert.equal(flag.code, 2, flag.stderr);
   assert.match(flag.stderr, /--authority-url: http:\/\/login\.example\.com is not encrypted/);
   assert.equal(flag.stderr.trimEnd().split("\n").length, 1, flag.stderr);
-  const env = await runCli([...args, "--output", "json"], {
+  const env = await runMain([...args, "--output", "json"], {
     env: { ...base, AZURE_CLIENT_SECRET: SECRET, AZURE_AUTHORITY_HOST: "http://login.example.com" },
   });
   assert.equal(env.code, 2, env.stdout + env.stderr);

@@ -4,7 +4,7 @@ import { chooseRecipe } from "../lib/auth/credential_recipe.ts";
 import { type GraphcallError, InvalidInputError, MissingCredentialError } from "../lib/errors.ts";
 import { flagForField, OPTION_FLAGS, withFlags } from "../lib/cli/option_flags.ts";
 import { errorDocument } from "../lib/cli/render.ts";
-import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS } from "./support/tenant.ts";
 
 const base = { AZURE_TENANT_ID: IDS.tenantId, AZURE_CLIENT_ID: IDS.clientId };
@@ -141,10 +141,10 @@ Deno.test("the CLI's table turns option keys into its flags, in fields and in pr
 
 Deno.test("the CLI still names its flags: --client-secret-file for empty standard input, --tenant when no tenant is set", async () => {
   const args = ["participant", "remove", "--call", IDS.callId, "--participant", IDS.adele];
-  const empty = await runCli([...args, "--client-secret-file", "-"], { env: base, stdin: "" });
+  const empty = await runMain([...args, "--client-secret-file", "-"], { env: base, stdin: "" });
   assert.equal(empty.code, 2, empty.stderr);
   assert.match(empty.stderr, /error: --client-secret-file: standard input is empty/);
-  const noTenant = await runCli([...args, "--output", "json"], {
+  const noTenant = await runMain([...args, "--output", "json"], {
     env: { AZURE_CLIENT_ID: IDS.clientId },
   });
   assert.equal(noTenant.code, 2);

@@ -6,6 +6,9 @@ import { VERSION } from "../lib/version.ts";
 import { findAlias, parseHashtable, translateAlias } from "../lib/cli/powershell_aliases.ts";
 import { captureIo } from "./support/capture_io.ts";
 import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
+import { ROOT } from "../lib/cli/command_tree.ts";
+import { renderHelp } from "../lib/cli/help.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 import { cliCredentialEnv } from "./support/cli_credentials.ts";
 
@@ -16,10 +19,10 @@ function keyOf(pem: string): string {
 const env = cliCredentialEnv;
 
 Deno.test("--version prints the version and --help lists commands, PowerShell names and exit codes", async () => {
-  const version = await runCli(["--version"]);
+  const version = await runMain(["--version"]);
   assert.equal(version.code, 0);
   assert.equal(version.stdout, `${VERSION}\n`);
-  const help = await runCli(["--help"]);
+  const help = await runMain(["--help"]);
   assert.equal(help.code, 0);
   assert.equal(help.stderr, "");
   for (const word of ["participant", "cert", "clouds", "emulator", "demo", "completions"]) {
@@ -57,7 +60,7 @@ Deno.test("every command's help has an Example", async () => {
 Deno.test("participant list and Get-MgCommunicationCallParticipant show the call's participants", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const list = await runCli(
+  const list = await runMain(
     ["--emulator", t.emulator.graphUrl, "participant", "list", "--call", IDS.callId],
     { env: env(pem) },
   );
@@ -65,7 +68,7 @@ Deno.test("participant list and Get-MgCommunicationCallParticipant show the call
   assert.match(list.stdout, /^ID\s+WHO\s+MUTED$/m);
   assert.match(list.stdout, new RegExp(`^${IDS.adele}\\s+user: Adele Vance\\s+no$`, "m"));
   assert.equal(list.stderr, "");
-  const alias = await runCli([
+  const alias = await runMain([
     "--emulator",
     t.emulator.graphUrl,
     "--output",
@@ -87,7 +90,7 @@ Deno.test("participant list and Get-MgCommunicationCallParticipant show the call
 Deno.test("Remove-MgCommunicationCallParticipant with prefixes and any case removes the participant", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const run = await runCli([
+  const run = await runMain([
     "--emulator",
     t.emulator.graphUrl,
     "REMOVE-MGCOMMUNICATIONCALLPARTICIPANT",
@@ -109,12 +112,12 @@ Deno.test("Remove-MgCommunicationCallParticipant with prefixes and any case remo
 });
 
 Deno.test("clouds and Get-MgEnvironment list the four clouds", async () => {
-  const run = await runCli(["clouds"]);
+  const run = await runMain(["clouds"]);
   assert.equal(run.code, 0);
   for (const name of ["Global", "USGov", "USGovDoD", "China"]) {
     assert.match(run.stdout, new RegExp(`^${name}\\s+https://`, "m"));
   }
-  const alias = await runCli(["Get-MgEnvironment", "-Name", "china", "--output", "json"]);
+  const alias = await runMain(["Get-MgEnvironment", "-Name", "china", "--output", "json"]);
   assert.equal(alias.code, 0, alias.stderr);
   const doc = JSON.parse(alias.stdout);
   assert.equal(doc.command, "clouds");
@@ -125,7 +128,7 @@ Deno.test("clouds and Get-MgEnvironment list the four clouds", async () => {
 
 Deno.test("cert new writes a 0600 key file and the certificate, and prints both thumbprints", async () => {
   const dir = await Deno.makeTempDir();
-  const run = await runCli([
+  const run = await runMain([
     "cert",
     "new",
     "--subject",
@@ -148,7 +151,7 @@ Deno.test("cert new writes a 0600 key file and the certificate, and prints both 
   assert.ok(run.stdout.includes(`thumbprint SHA-256: ${x509.fingerprint256.replaceAll(":", "")}`));
   assert.match(run.stdout, /Upload certificate/);
   assert.doesNotMatch(run.stdout, /PRIVATE KEY/);
-  const again = await runCli(["cert", "new", "--out", `${dir}/app.pem`]);
+  const again = await runMain(["cert", "new", "--out", `${dir}/app.pem`]);
   assert.equal(again.code, 2);
   assert.match(again.stderr, /exists; add --force/);
 });
@@ -171,7 +174,7 @@ Deno.test("cert new makes an RSA 3072 key by default, also as New-SelfSignedCert
 
 Deno.test("completions for bash, zsh and pwsh name every command, flag and PowerShell name", async () => {
   for (const shell of ["bash", "zsh", "pwsh"]) {
-    const run = await runCli(["completions", shell]);
+    const run = await runMain(["completions", shell]);
     assert.equal(run.code, 0, run.stderr);
     for (
       const word of ["participant", "remove", "--call", "--all-except-self", "emulator", "--port"]
@@ -195,9 +198,22 @@ Deno.test("completions for bash, zsh and pwsh name every command, flag and Power
 });
 
 Deno.test("demo runs the whole story on the embedded emulator", async () => {
-  const run = await runCli(["demo"]);
+  const run = await runMain(["demo"]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Graph answered 204 to the DELETE/);
+  // the real story: from a join link and an email; the app leaves every time
+  assert.match(run.stdout, /\$ graphcall meeting remove --join-url "\$JOIN_URL" --user adele@/);
+  assert.match(run.stdout, /the app's calls still live: 0/);
+  const after = run.stdout.slice(run.stdout.indexOf("5. The meeting now"));
+  assert.doesNotMatch(after, /Adele Vance/);
+});
+
+Deno.test("demo --guard shows a banned person rejoining twice and removed each time", async () => {
+  const run = await runMain(["demo", "--guard"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal((run.stdout.match(/removed Adele Vance/g) ?? []).length, 3);
+  assert.match(run.stdout, /3 removals: Adele Vance 3/);
+  assert.match(run.stdout, /the app's calls still live: 0/);
 });
 
 Deno.test("the invite, mute and get PowerShell names work against the emulator", async () => {
@@ -415,7 +431,9 @@ Deno.test("Set-CsApplicationMeetingConfiguration prints the setup script, and @{
 Deno.test("Get-MgContext shows the token's claims and never the token", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const run = await runCli(["--emulator", t.emulator.graphUrl, "Get-MgContext"], { env: env(pem) });
+  const run = await runMain(["--emulator", t.emulator.graphUrl, "Get-MgContext"], {
+    env: env(pem),
+  });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Calls\.JoinGroupCall\.All/);
   assert.doesNotMatch(run.stdout, /eyJ[A-Za-z0-9_-]+\.eyJ/);
@@ -432,15 +450,41 @@ Deno.test("graphcall --version prints the same line through the fast path and th
   }
 });
 
-Deno.test("graphcall --help prints the generated root help, which matches the command tree", async () => {
+Deno.test("graphcall --help prints the generated root help, which is the command tree's, through cli.ts and main()", async () => {
   const { ROOT_HELP } = await import("../lib/cli/root_help.ts");
   const parsed = captureIo();
   assert.equal(await main(["--help"], parsed), 0);
+  assert.equal(parsed.stdout, renderHelp(ROOT, []));
   assert.equal(ROOT_HELP, parsed.stdout, "lib/cli/root_help.ts is stale: run `deno task gen-help`");
   for (const flag of ["--help", "-h"]) {
     const run = await runCli([flag]);
     assert.equal(run.code, 0);
     assert.equal(run.stdout, parsed.stdout);
+  }
+  const help = await runMain(["help", "participant", "remove"]);
+  assert.equal(help.stdout, renderHelp(ROOT, ["participant", "remove"]));
+  assert.match(help.stdout, /^Usage: graphcall participant remove \[options\]\n/);
+});
+
+Deno.test("every help text is plain and at most 80 columns wide", async () => {
+  const paths: string[][] = [[]];
+  const walk = (node: typeof ROOT, path: string[]) => {
+    for (const c of node.commands ?? []) {
+      paths.push([...path, c.name]);
+      walk(c, [...path, c.name]);
+    }
+  };
+  walk(ROOT, []);
+  for (const path of paths) {
+    const run = await runMain([...path, "--help"], { terminal: true, env: {} });
+    assert.equal(run.code, 0, path.join(" "));
+    assert.ok(!run.stdout.includes("\x1b"), `${path.join(" ")}: plain`);
+    for (const line of run.stdout.split("\n")) {
+      assert.ok(
+        line.length <= 80,
+        `${path.join(" ") || "graphcall"}: ${line.length} > 80: ${line}`,
+      );
+    }
   }
 });
 
@@ -449,7 +493,7 @@ Deno.test("token --timeout bounds a slow token endpoint and exits 7", async () =
   t.emulator.setFaults([{ method: "POST", path: "/*/oauth2/v2.0/token", latencyMs: 2000 }]);
   const pem = await writePem(t.cert);
   const started = Date.now();
-  const run = await runCli(
+  const run = await runMain(
     ["--emulator", t.emulator.graphUrl, "--timeout", "0.3", "token", "--show-claims"],
     { env: env(pem) },
   );

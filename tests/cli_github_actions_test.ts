@@ -10,6 +10,7 @@ import {
 import { main } from "../lib/cli/main.ts";
 import { captureIo } from "./support/capture_io.ts";
 import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 
 /** Parses a GITHUB_OUTPUT file written in the heredoc form. */
@@ -44,7 +45,7 @@ Deno.test("in GitHub Actions a removal writes result, removed, failed and reques
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
   const files = await actionsFiles();
-  const run = await runCli([
+  const run = await runMain([
     "--emulator",
     t.emulator.graphUrl,
     "participant",
@@ -207,4 +208,23 @@ Deno.test("in GitHub Actions with no certificate or secret, the job's OIDC token
   const elsewhere = run.stdout.replace(/^::add-mask::.*$/gm, "") + run.stderr +
     JSON.stringify(outputs) + summary;
   for (const token of jwts) assert.ok(!elsewhere.includes(token));
+});
+
+Deno.test("the ::error:: annotation of a library error names the CLI's flags, not the library's option keys", async () => {
+  const files = await actionsFiles();
+  const io = captureIo({ env: files.env });
+  const code = await main(
+    ["participant", "remove", "--call", IDS.callId, "--participant", IDS.adele],
+    io,
+  );
+  assert.equal(code, 2);
+  const annotation = io.stdout.split("\n").find((l) => l.startsWith("::error "))!;
+  assert.match(annotation, /--tenant/);
+  assert.match(annotation, /AZURE_TENANT_ID/);
+  assert.doesNotMatch(annotation, /tenantId/);
+  const stderr = io.stderr.trimEnd();
+  assert.ok(
+    annotation.endsWith(stderr.replace(/^graphcall: error: /, "").replace(/ \(see .*\)$/, "")),
+    `${annotation}\n${stderr}`,
+  );
 });

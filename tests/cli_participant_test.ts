@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../lib/cli/main.ts";
 import { captureIo } from "./support/capture_io.ts";
-import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 import { cliCredentials as credentials } from "./support/cli_credentials.ts";
 
@@ -20,7 +20,7 @@ Deno.test("participant invite --user --wait: the user joins, JSON carries the op
     GITHUB_OUTPUT: `${dir}/out`,
     GITHUB_STEP_SUMMARY: `${dir}/summary`,
   };
-  const run = await runCli([
+  const run = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "--output",
     "json",
@@ -151,7 +151,7 @@ Deno.test("participant invite --journal invites each user with its own request a
     "22222222-2222-4222-8222-222222222222",
     "33333333-3333-4333-8333-333333333333",
   ];
-  const run = await runCli([
+  const run = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "--output",
     "json",
@@ -181,7 +181,7 @@ Deno.test("participant invite --journal invites each user with its own request a
   assert.equal(lines.filter((l) => l.type === "item" && l.outcome === "invited").length, 3);
   assert.equal(lines.at(-1).type, "summary");
   // Resuming a finished run sends nothing and reports all three as done earlier.
-  const again = await runCli([
+  const again = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "--output",
     "json",
@@ -205,7 +205,7 @@ Deno.test("participant get and mute by --participant-url and --input-object on s
   const pem = await writePem(t.cert);
   const url =
     `https://graph.microsoft.com/v1.0/communications/calls/${IDS.callId}/participants/${IDS.megan}`;
-  const get = await runCli([
+  const get = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "--output",
     "json",
@@ -216,7 +216,7 @@ Deno.test("participant get and mute by --participant-url and --input-object on s
   ]);
   assert.equal(get.code, 0, get.stderr);
   assert.equal(JSON.parse(get.stdout).result.participant.id, IDS.megan);
-  const mute = await runCli(
+  const mute = await runMain(
     [
       ...credentials(t.emulator.graphUrl, pem),
       "--output",
@@ -235,7 +235,7 @@ Deno.test("participant get and mute by --participant-url and --input-object on s
   assert.equal(muted.participantId, IDS.megan);
   assert.equal(muted.clientContext, "quiet please");
   assert.equal(roster(t).get(IDS.megan)!.isMuted, true);
-  const remove = await runCli(
+  const remove = await runMain(
     [
       ...credentials(t.emulator.graphUrl, pem),
       "participant",
@@ -247,7 +247,7 @@ Deno.test("participant get and mute by --participant-url and --input-object on s
   );
   assert.equal(remove.code, 0, remove.stderr);
   assert.equal(roster(t).has(IDS.adele), false);
-  const clash = await runCli([
+  const clash = await runMain([
     "participant",
     "remove",
     "--call",
@@ -258,7 +258,13 @@ Deno.test("participant get and mute by --participant-url and --input-object on s
   ]);
   assert.equal(clash.code, 2);
   assert.match(clash.stderr, /--participant-url: names call .* but --call names call other-call/);
-  const bad = await runCli(["participant", "get", "--participant-url", "https://x/y", "--what-if"]);
+  const bad = await runMain([
+    "participant",
+    "get",
+    "--participant-url",
+    "https://x/y",
+    "--what-if",
+  ]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--participant-url: is not a participant URL/);
 });
@@ -272,7 +278,7 @@ Deno.test("--debug prints one redacted line per HTTP event, --timeout and --max-
     status: 503,
     times: 5,
   }]);
-  const run = await runCli([
+  const run = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "--debug",
     "--max-retries",
@@ -309,7 +315,7 @@ Deno.test("--debug prints one redacted line per HTTP event, --timeout and --max-
     path: "/v1.0/communications/calls/*/participants/*",
     latencyMs: 5000,
   }]);
-  const slow = await runCli([
+  const slow = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "--timeout",
     "0.2",
@@ -352,7 +358,7 @@ Deno.test("participant list passes --top, --filter and --select to Graph", async
   assert.equal(url.searchParams.get("$filter"), "isMuted eq false");
   assert.equal(url.searchParams.get("$select"), "id,isMuted");
   const pem = await writePem(t.cert);
-  const real = await runCli([
+  const real = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "--output",
     "json",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 import { cliCredentials as credentials } from "./support/cli_credentials.ts";
 
@@ -30,7 +31,7 @@ Deno.test("removing an unknown participant exits 4 with one line naming the call
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
   const unknown = "00000000-0000-0000-0000-000000000001";
-  const run = await runCli([
+  const run = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "participant",
     "remove",
@@ -48,7 +49,7 @@ Deno.test("removing an unknown participant exits 4 with one line naming the call
 });
 
 Deno.test("missing credentials exit 2 naming the missing flag and variable", async () => {
-  const run = await runCli([
+  const run = await runMain([
     "participant",
     "remove",
     "--call",
@@ -63,7 +64,7 @@ Deno.test("missing credentials exit 2 naming the missing flag and variable", asy
 });
 
 Deno.test("a missing certificate names --certificate and AZURE_CLIENT_CERTIFICATE_PATH", async () => {
-  const run = await runCli(
+  const run = await runMain(
     ["participant", "remove", "--call", IDS.callId, "--participant", IDS.adele],
     { env: { AZURE_TENANT_ID: IDS.tenantId, AZURE_CLIENT_ID: IDS.clientId } },
   );
@@ -75,7 +76,7 @@ Deno.test("a missing certificate names --certificate and AZURE_CLIENT_CERTIFICAT
 Deno.test("credentials are read from AZURE_* variables", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const run = await runCli(
+  const run = await runMain(
     [
       "--emulator",
       t.emulator.graphUrl,
@@ -102,7 +103,7 @@ Deno.test("credentials are read from AZURE_* variables", async () => {
 });
 
 Deno.test("a certificate file that does not exist exits 2 naming the file", async () => {
-  const run = await runCli([
+  const run = await runMain([
     "--tenant",
     IDS.tenantId,
     "--client-id",
@@ -130,7 +131,7 @@ Deno.test("an unknown option exits 2 with one line and no stack trace", async ()
 Deno.test("bulk: two --participant flags remove both and print a per-item table", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const run = await runCli([
+  const run = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "participant",
     "remove",
@@ -165,7 +166,7 @@ Deno.test("bulk: ids from stdin; an id not in the call is already gone, and a po
     "--from",
     "-",
   ];
-  const run = await runCli(args, { stdin: `# to remove\n${IDS.adele}\n${unknown}\n` });
+  const run = await runMain(args, { stdin: `# to remove\n${IDS.adele}\n${unknown}\n` });
   assert.equal(run.code, 0, run.stderr);
   const doc = JSON.parse(run.stdout);
   assert.equal(doc.ok, true);
@@ -181,7 +182,7 @@ Deno.test("bulk: ids from stdin; an id not in the call is already gone, and a po
   assert.match(doc.result.items[0].clientRequestId, /^[0-9a-f-]{36}$/);
 
   t.emulator.setPolicy(IDS.tenantId, []);
-  const refused = await runCli(args, { stdin: `${IDS.megan}\n${unknown}\n` });
+  const refused = await runMain(args, { stdin: `${IDS.megan}\n${unknown}\n` });
   assert.equal(refused.code, 5, refused.stderr);
   const bad = JSON.parse(refused.stdout);
   assert.equal(bad.ok, false);
@@ -209,7 +210,7 @@ Deno.test("bulk: --from FILE reads a JSON array and --all-except-self keeps the 
   const pem = await writePem(t.cert);
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/ids.json`, JSON.stringify([{ participantId: IDS.adele }]));
-  const fromFile = await runCli([
+  const fromFile = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "participant",
     "remove",
@@ -220,7 +221,7 @@ Deno.test("bulk: --from FILE reads a JSON array and --all-except-self keeps the 
   ]);
   assert.equal(fromFile.code, 0, fromFile.stderr);
   assert.match(fromFile.stdout, /removed 1 of 1 participants/);
-  const rest = await runCli([
+  const rest = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "participant",
     "remove",
@@ -261,7 +262,7 @@ Deno.test("bulk: a progress bar is drawn on stderr on a terminal only", async ()
 Deno.test("--pass-thru prints true, and --output json carries requestId, clientRequestId and date", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const pass = await runCli([
+  const pass = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "participant",
     "remove",
@@ -273,7 +274,7 @@ Deno.test("--pass-thru prints true, and --output json carries requestId, clientR
   ]);
   assert.equal(pass.code, 0, pass.stderr);
   assert.equal(pass.stdout, "true\n");
-  const json = await runCli([
+  const json = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "--output",
     "json",
@@ -317,4 +318,49 @@ Deno.test("an error with --output json is one JSON document on stdout with the r
   assert.equal(doc.error.status, 404);
   assert.match(doc.error.requestId, /^[0-9a-f-]{36}$/);
   assert.match(doc.error.clientRequestId, /^[0-9a-f-]{36}$/);
+});
+
+Deno.test("bulk: each failed item shows its reason and fix in the table, the JSON and an ::error:: annotation in Actions", async () => {
+  await using t = await startTestEmulator({ tenant: { allowRemoveParticipantAppIds: [] } });
+  const pem = await writePem(t.cert);
+  const args = [
+    ...credentials(t.emulator.graphUrl, pem),
+    "participant",
+    "remove",
+    "--call",
+    IDS.callId,
+    "--participant",
+    IDS.adele,
+    "--participant",
+    IDS.megan,
+  ];
+  const allow =
+    `Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds @{Add="${IDS.clientId}"}`;
+  const table = await runMain(args);
+  assert.equal(table.code, 5, table.stderr);
+  assert.match(table.stdout, /^PARTICIPANT\s+OUTCOME\s+REQUEST ID\s+REASON$/m);
+  for (const id of [IDS.adele, IDS.megan]) {
+    const row = table.stdout.split("\n").find((l) => l.startsWith(id))!;
+    assert.match(row, /failed: policy_denied .*; fix: /, row);
+    assert.ok(row.includes(allow), row);
+  }
+  const json = await runMain(["--output", "json", ...args]);
+  const items = JSON.parse(json.stdout).result.items;
+  for (const item of items) {
+    assert.equal(item.error.code, "policy_denied");
+    assert.match(item.error.message, /\S/);
+    assert.ok(item.error.remediation.includes(allow), item.error.remediation);
+  }
+  const dir = await Deno.makeTempDir();
+  const actions = await runMain(args, {
+    env: { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: `${dir}/out` },
+  });
+  const annotations = actions.stdout.split("\n").filter((l) => l.startsWith("::error "));
+  assert.equal(annotations.length, 2, actions.stdout);
+  for (const [i, id] of [IDS.adele, IDS.megan].entries()) {
+    assert.match(
+      annotations[i]!,
+      new RegExp(`^::error title=graphcall participant remove::${id}: .* fix: `),
+    );
+  }
 });

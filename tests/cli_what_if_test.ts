@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { main } from "../lib/cli/main.ts";
 import { captureIo } from "./support/capture_io.ts";
-import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 import { cliCredentials as credentials } from "./support/cli_credentials.ts";
 
 Deno.test("--what-if prints the DELETE and sends nothing: the emulator's request log stays empty", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const run = await runCli([
+  const run = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "participant",
     "remove",
@@ -123,7 +123,7 @@ Deno.test("--what-if uses the cloud's Graph host when no emulator or host is giv
 Deno.test("--confirm without a terminal refuses with exit 2 and sends nothing", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const run = await runCli([
+  const run = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "participant",
     "remove",
@@ -164,7 +164,7 @@ Deno.test("--confirm --yes removes without asking", async () => {
   );
 });
 
-Deno.test("--confirm on a terminal asks; 'n' sends nothing, 'y' removes", async () => {
+Deno.test("--confirm on a terminal asks; 'n' sends nothing and exits 0 (declined, not an interruption), 'y' removes", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
   const args = [
@@ -178,12 +178,20 @@ Deno.test("--confirm on a terminal asks; 'n' sends nothing, 'y' removes", async 
     "--confirm",
   ];
   const no = captureIo({ terminal: true, answers: ["n"] });
-  assert.equal(await main(args, no), 130);
+  assert.equal(await main(args, no), 0);
   assert.match(
     no.stderr,
     new RegExp(`Remove participant ${IDS.adele} from call ${IDS.callId}\\? \\[y/N\\]`),
   );
   assert.match(no.stderr, /not confirmed; nothing was sent/);
+  assert.equal(no.stdout, "");
+  assert.deepEqual(t.emulator.requests, []);
+  const json = captureIo({ terminal: true, answers: [""] });
+  assert.equal(await main(["--output", "json", ...args], json), 0);
+  const doc = JSON.parse(json.stdout);
+  assert.equal(doc.ok, true);
+  assert.equal(doc.result.outcome, "declined");
+  assert.deepEqual(doc.result.participants, [IDS.adele]);
   assert.deepEqual(t.emulator.requests, []);
   const yes = captureIo({ terminal: true, answers: ["y"] });
   assert.equal(await main(args, yes), 0, yes.stderr);

@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 
 async function runNarrow(args: string[], env: Record<string, string> = {}) {
-  // No NO_COLOR: commander reads FORCE_COLOR and CLICOLOR_FORCE only when NO_COLOR is unset.
+  // No NO_COLOR: the CLI decides on colour from the environment, as on a user's machine.
   const base = { TERM: "xterm", ...inherited() };
   const out = await new Deno.Command(Deno.execPath(), {
     args: [

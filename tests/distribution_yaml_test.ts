@@ -201,7 +201,7 @@ Deno.test("the example workflow grants id-token: write and passes only inputs th
   assert.ok(!("client-secret" in use.with) && !("certificate-path" in use.with), "federated");
 });
 
-async function runAction(env: Record<string, string>) {
+async function runAction(env: Record<string, string>, cwd?: string) {
   const doc = await load("action.yml");
   const script: string = doc.runs.steps.find((s: Yaml) => s.id === "graphcall").run;
   const denoDir = Deno.execPath().replace(/[\\/][^\\/]+$/, "");
@@ -222,6 +222,7 @@ async function runAction(env: Record<string, string>) {
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
+    ...(cwd ? { cwd } : {}),
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
@@ -265,5 +266,42 @@ Deno.test({
     const none = await runAction({ IN_CALL_ID: IDS.callId, IN_PARTICIPANT_IDS: " ,\n" });
     assert.equal(none.code, 2);
     assert.match(none.stdout, /^::error title=graphcall::participant-ids: /m);
+  },
+});
+
+Deno.test({
+  name: 'the action\'s script never glob-expands an input: participant-ids "*" stays "*"',
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    for (const name of ["planted-a.txt", "planted-b.txt"]) {
+      await Deno.writeTextFile(`${dir}/${name}`, "");
+    }
+    const run = await runAction({
+      IN_CALL_ID: IDS.callId,
+      IN_PARTICIPANT_IDS: "*",
+      IN_WHAT_IF: "true",
+    }, dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stdout + run.stderr, /planted/);
+    const { request } = JSON.parse(run.stdout).result;
+    assert.match(request.url, /\/participants\/(\*|%2A)$/);
+  },
+});
+
+Deno.test({
+  name: "the action's script never echoes an input into a workflow command",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const run = await runAction({
+      IN_CALL_ID: IDS.callId,
+      IN_OPERATION: "nope\n::warning::injected by an input",
+    });
+    assert.equal(run.code, 2);
+    assert.doesNotMatch(run.stdout + run.stderr, /injected/);
+    assert.match(
+      run.stdout,
+      /^::error title=graphcall::operation: must be remove, invite or list$/m,
+    );
   },
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 import { cliCredentials as credentials } from "./support/cli_credentials.ts";
 
@@ -9,7 +9,7 @@ const ALLOW_LINE =
 Deno.test("doctor --output json gives the checks as data and exits 0 when all is well", async () => {
   await using t = await startTestEmulator();
   const pem = await writePem(t.cert);
-  const run = await runCli([
+  const run = await runMain([
     ...credentials(t.emulator.graphUrl, pem),
     "doctor",
     "--call",
@@ -34,7 +34,7 @@ Deno.test("doctor --output json gives the checks as data and exits 0 when all is
 Deno.test("doctor prints a plain-ASCII checklist with the policy fix and exits 5 when the tenant refuses removals", async () => {
   await using t = await startTestEmulator({ tenant: { allowRemoveParticipantAppIds: [] } });
   const pem = await writePem(t.cert);
-  const run = await runCli([...credentials(t.emulator.graphUrl, pem), "doctor"]);
+  const run = await runMain([...credentials(t.emulator.graphUrl, pem), "doctor"]);
   assert.equal(run.code, 5, run.stdout + run.stderr);
   assert.match(run.stdout, /^ok {3}Credential/m);
   assert.match(run.stdout, /^FAIL Tenant policy/m);
@@ -49,7 +49,7 @@ Deno.test("doctor prints a plain-ASCII checklist with the policy fix and exits 5
 });
 
 Deno.test("doctor with no credentials exits 2 and names what is missing", async () => {
-  const run = await runCli(["doctor", "--output", "json"], {
+  const run = await runMain(["doctor", "--output", "json"], {
     env: {
       AZURE_TENANT_ID: IDS.tenantId,
       AZURE_CLIENT_ID: IDS.clientId,
@@ -65,7 +65,7 @@ Deno.test("doctor with no credentials exits 2 and names what is missing", async 
 });
 
 Deno.test("doctor with an unknown operation exits 2 with one line", async () => {
-  const run = await runCli(["doctor", "--require", "remove,explode"]);
+  const run = await runMain(["doctor", "--require", "remove,explode"]);
   assert.equal(run.code, 2);
   assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
   assert.match(run.stderr, /operations: unknown operation "explode"/);
@@ -76,7 +76,7 @@ Deno.test({
   fn: async () => {
     await using t = await startTestEmulator({ tenant: { allowRemoveParticipantAppIds: [] } });
     const pem = await writePem(t.cert);
-    const run = await runCli([
+    const run = await runMain([
       ...credentials(t.emulator.graphUrl, pem),
       "participant",
       "remove",

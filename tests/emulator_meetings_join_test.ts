@@ -207,6 +207,23 @@ Deno.test("once established, the roster is the meeting's attendees plus the app 
   assert.equal(phone.info.identity.phone.id, "+14255550100");
 });
 
+Deno.test("one app may join the same meeting twice: two calls, two participants of its own", async () => {
+  await using w = await startMeetingWorld();
+  const token = await secretToken(w.emulator, M.botA);
+  const first = await join(w.emulator, token, joinByOrganizer());
+  const second = await join(w.emulator, token, joinByMeetingId());
+  assert.notEqual(first.id, second.id);
+  assert.notEqual(first.myParticipantId, second.myParticipantId);
+  w.clock.advance(100);
+  const roster = await rosterIds(w.emulator, token, first.id);
+  assert.ok(roster.includes(first.myParticipantId) && roster.includes(second.myParticipantId));
+  // Hanging up one leaves the other in the meeting.
+  await (await graph(w.emulator, "DELETE", `/communications/calls/${first.id}`, token)).body
+    ?.cancel();
+  assert.equal(await callState(w.emulator, token, second.id), "established");
+  assert.ok(!(await rosterIds(w.emulator, token, second.id)).includes(first.myParticipantId));
+});
+
 Deno.test("a participant removed through one app's call is gone from a second app's call", async () => {
   await using w = await startMeetingWorld();
   const a = await secretToken(w.emulator, M.botA);

@@ -27,8 +27,8 @@ import { runCli } from "./support/run_cli.ts";
 
 const MAX_RETRIES = 3;
 const TOKEN_ATTEMPTS = 3; // lib/auth/token_request.ts: three attempts on 429, 5xx, network errors
-const TIMEOUT_MS = 150;
-const SLOW_MS = 600; // the emulator then answers on its own soon after the client gave up
+const TIMEOUT_MS = 400; // far above a loopback answer even on a loaded 2-core machine
+const SLOW_MS = 1_200; // the emulator then answers on its own soon after the client gave up
 const CASE_BOUND_MS = 5_000;
 const CALL = `/v1.0/communications/calls/${IDS.callId}/participants`;
 const TOKEN_PATH = `/${IDS.tenantId}/oauth2/v2.0/token`;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { inherited, runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS, startTestEmulator, writePem } from "./support/tenant.ts";
 import { cliCredentials as credentials } from "./support/cli_credentials.ts";
 import { readJournal } from "../lib/cli/journal.ts";
@@ -204,7 +205,7 @@ Deno.test("SIGINT during a bulk removal starts no new request, finishes those in
 Deno.test("--journal refuses an existing journal and --resume refuses a file that is not one", async () => {
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/old.jsonl`, '{"type":"header"}\n');
-  const exists = await runCli([
+  const exists = await runMain([
     "participant",
     "remove",
     "--call",
@@ -223,10 +224,10 @@ Deno.test("--journal refuses an existing journal and --resume refuses a file tha
   assert.equal(exists.code, 2);
   assert.match(exists.stderr, /--journal: .*already holds a journal; continue it with --resume/);
   await Deno.writeTextFile(`${dir}/notes.txt`, "hello\n");
-  const wrong = await runCli(["participant", "remove", "--resume", `${dir}/notes.txt`]);
+  const wrong = await runMain(["participant", "remove", "--resume", `${dir}/notes.txt`]);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /^graphcall: error: --resume: .*line 1 is not JSON/);
-  const mixed = await runCli([
+  const mixed = await runMain([
     "participant",
     "remove",
     "--resume",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type TenantSetupOptions, tenantSetupScript } from "../lib/tenant/setup_script.ts";
 import { InvalidInputError } from "../lib/errors.ts";
 import { psQuote } from "../lib/tenant/powershell.ts";
-import { runCli } from "./support/run_cli.ts";
+import { runMain } from "./support/run_main.ts";
 import { IDS } from "./support/tenant.ts";
 
 // Golden files: regenerate with `UPDATE_GOLDEN=1 deno test -A tests/tenant_setup_test.ts`, then
@@ -198,7 +198,7 @@ Deno.test("psQuote doubles ASCII and typographic single quotes and refuses line 
 });
 
 Deno.test("tenant setup prints the golden script on stdout and the consent URL on stderr", async () => {
-  const run = await runCli(["tenant", "setup", "--app-id", IDS.clientId, "--cloud", "USGovDoD"]);
+  const run = await runMain(["tenant", "setup", "--app-id", IDS.clientId, "--cloud", "USGovDoD"]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, await Deno.readTextFile(new URL("usgovdod.ps1", GOLDEN)));
   assert.match(
@@ -213,7 +213,7 @@ Deno.test("tenant setup prints the golden script on stdout and the consent URL o
 Deno.test("tenant setup --revoke --out writes the golden revoke script and says where", async () => {
   const dir = await Deno.makeTempDir({ prefix: "graphcall-tenant-" });
   const out = `${dir}/revoke.ps1`;
-  const run = await runCli(["tenant", "setup", "--revoke", "--out", out], {
+  const run = await runMain(["tenant", "setup", "--revoke", "--out", out], {
     env: { AZURE_CLIENT_ID: IDS.clientId },
   });
   assert.equal(run.code, 0, run.stderr);
@@ -228,7 +228,7 @@ Deno.test("tenant setup --revoke --out writes the golden revoke script and says 
 Deno.test("tenant setup with a hostile app id exits 2 with one line and writes nothing", async () => {
   const dir = await Deno.makeTempDir({ prefix: "graphcall-tenant-" });
   const out = `${dir}/x.ps1`;
-  const run = await runCli([
+  const run = await runMain([
     "tenant",
     "setup",
     "--app-id",
@@ -244,7 +244,7 @@ Deno.test("tenant setup with a hostile app id exits 2 with one line and writes n
 });
 
 Deno.test("tenant setup --app-only-admin without a thumbprint exits 2 naming the flag", async () => {
-  const run = await runCli([
+  const run = await runMain([
     "--tenant",
     IDS.tenantId,
     "tenant",
@@ -260,7 +260,7 @@ Deno.test("tenant setup --app-only-admin without a thumbprint exits 2 naming the
 });
 
 Deno.test("tenant setup --output json gives the script and its facts as data", async () => {
-  const run = await runCli([
+  const run = await runMain([
     "tenant",
     "setup",
     "--app-id",

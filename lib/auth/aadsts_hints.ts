@@ -33,6 +33,9 @@ export const AADSTS_HINTS: Readonly<Record<number, string>> = Object.freeze({
   700211: "No federated credential matches the token's issuer.",
   700212: "No federated credential matches the token's audience.",
   90038: "The tenant belongs to another national cloud: choose its cloud with the cloud option.",
+  500011:
+    "The tenant has no service principal for the resource the scope names: Microsoft Graph of another national cloud (choose the tenant's cloud with the cloud option), or a scope that is not Graph's.",
+  90055: "Entra is throttling this tenant or app: wait a minute and try again, and reuse tokens.",
   50196: "Too many identical token requests: cache tokens between calls.",
 });
 

@@ -10,13 +10,8 @@
 
 import { EXIT_CODES } from "../errors.ts";
 import type { ErrorBody } from "./render.ts";
-import {
-  COMPLETED_OUTCOMES,
-  type JournalContents,
-  type JournalItem,
-  JournalWriter,
-} from "./journal.ts";
-import { listenForInterrupt } from "./interrupt.ts";
+import { COMPLETED_OUTCOMES, type JournalItem, JournalWriter } from "./journal.ts";
+import { type Interrupt, listenForInterrupt } from "./interrupt.ts";
 import type { Io } from "./io.ts";
 
 /** One item's outcome as the CLI reports it. */
@@ -67,11 +62,16 @@ export interface BulkRunOptions {
   settings?: Record<string, unknown>;
   /** `--journal FILE` for a new run. */
   journalPath?: string;
-  /** The journal being resumed (`--resume FILE`), read and repaired. */
-  resume?: { path: string; contents: JournalContents };
+  /** The journal being resumed (`--resume FILE`): locked, read again and repaired here. */
+  resume?: { path: string };
   /** Called after each item (e.g. the progress bar). */
   onItem?: (item: BulkItem) => void;
-  /** Does the work for the input indices given; returns their items, in that order. */
+  /** Listens for SIGINT/SIGTERM during the run (default: the process's signals). */
+  listenForInterrupt?: () => Interrupt;
+  /**
+   * Does the work for the input indices given; returns their items, in that order. Not called
+   * when nothing is left to do (so a finished journal resumes without a credential).
+   */
   work: (indices: number[], control: BulkControl) => Promise<BulkItem[]>;
 }
 
@@ -133,36 +133,37 @@ function fromJournal(line: JournalItem): BulkItem {
 export async function runBulk(options: BulkRunOptions): Promise<BulkRunResult> {
   const { keys } = options;
   const earlier = new Map<number, BulkItem>();
+  let writer: JournalWriter | undefined;
   if (options.resume) {
+    const resumed = JournalWriter.resume(options.resume.path);
+    writer = resumed.writer;
     keys.forEach((key, index) => {
-      const line = options.resume!.contents.items.get(key);
+      const line = resumed.contents.items.get(key);
       if (line && COMPLETED_OUTCOMES.has(line.outcome)) earlier.set(index, fromJournal(line));
     });
   }
   const todo = keys.map((_, i) => i).filter((i) => !earlier.has(i));
-  let writer: JournalWriter | undefined;
-  if (options.resume) {
-    writer = JournalWriter.open(options.resume.path, { append: true, field: "--resume" });
-    writer.write({
-      type: "resume",
-      done: earlier.size,
-      remaining: todo.length,
-      at: new Date().toISOString(),
-    });
-  } else if (options.journalPath) {
-    writer = JournalWriter.open(options.journalPath);
-    writer.write({
-      type: "header",
-      version: 1,
-      command: options.command,
-      callId: options.callId,
-      items: options.inputs,
-      ...(options.settings ? { settings: options.settings } : {}),
-      startedAt: new Date().toISOString(),
-    });
-  }
   try {
-    using interrupt = listenForInterrupt(options.io);
+    if (writer) {
+      writer.write({
+        type: "resume",
+        done: earlier.size,
+        remaining: todo.length,
+        at: new Date().toISOString(),
+      });
+    } else if (options.journalPath) {
+      writer = JournalWriter.open(options.journalPath);
+      writer.write({
+        type: "header",
+        version: 1,
+        command: options.command,
+        callId: options.callId,
+        items: options.inputs,
+        ...(options.settings ? { settings: options.settings } : {}),
+        startedAt: new Date().toISOString(),
+      });
+    }
+    using interrupt = options.listenForInterrupt?.() ?? listenForInterrupt(options.io);
     let done = 0;
     interrupt.onStop(() => {
       writer?.write({

@@ -15,6 +15,7 @@
 
 import { InvalidInputError } from "../errors.ts";
 import type { Io } from "./io.ts";
+import { sanitise } from "./sanitise.ts";
 
 /** Whether the CLI runs as a GitHub Actions step. */
 export function inGithubActions(io: Io): boolean {
@@ -145,9 +146,9 @@ export async function writeStepSummary(io: Io, markdown: string): Promise<void> 
   await appendTo("GITHUB_STEP_SUMMARY", path, markdown.endsWith("\n") ? markdown : markdown + "\n");
 }
 
-/** Escapes text for a Markdown table cell. */
+/** Escapes text for a Markdown table cell (sanitised first: it may come from outside). */
 function cell(value: unknown): string {
-  return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
+  return sanitise(value).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
 }
 
 /** A GitHub-flavoured Markdown table, with a heading. Kept short: at most `limit` rows. */
@@ -159,7 +160,7 @@ export function markdownTable(
 ): string {
   const shown = rows.slice(0, limit);
   const lines = [
-    `### ${heading}`,
+    `### ${sanitise(heading)}`,
     "",
     `| ${columns.map(cell).join(" | ")} |`,
     `| ${columns.map(() => "---").join(" | ")} |`,

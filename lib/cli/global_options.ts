@@ -5,7 +5,6 @@
  * @module
  */
 
-import { type Command, Option } from "npm:@commander-js/extra-typings@15.1.0";
 import type { ConnectOptions } from "../graph/connect.ts";
 import { InvalidInputError } from "../errors.ts";
 import { checkHostUrl } from "../auth/host_url.ts";
@@ -49,77 +48,15 @@ export const CLIENT_SECRET_REFUSAL =
   "and shell history; use --client-secret-file FILE, --client-secret-file - (stdin) or " +
   "AZURE_CLIENT_SECRET (and rotate this secret if it was a real one)";
 
-function refuseClientSecret(options: GlobalOptions): void {
+/**
+ * Refuses `--client-secret VALUE` (the value is registered as a secret first, so that it is
+ * redacted wherever it might appear).
+ */
+export function refuseClientSecret(options: GlobalOptions): void {
   if (options.clientSecret !== undefined) {
     registerSecret(options.clientSecret);
     throw new InvalidInputError("--client-secret", CLIENT_SECRET_REFUSAL);
   }
-}
-
-/** Adds the global options to the root program. */
-export function addGlobalOptions<C extends Command<[], Record<string, unknown>>>(program: C) {
-  program.hook("preAction", (_this, action) => {
-    refuseClientSecret(action.optsWithGlobals() as GlobalOptions);
-  });
-  return program
-    .option("--tenant <id>", "tenant id or domain (env: AZURE_TENANT_ID)")
-    .option("--client-id <id>", "app (client) id (env: AZURE_CLIENT_ID)")
-    .option(
-      "--certificate <file>",
-      "PEM or PFX file with the app's certificate (and key) (env: AZURE_CLIENT_CERTIFICATE_PATH)",
-    )
-    .option("--key <file>", "the private key, when --certificate holds only certificates")
-    .option(
-      "--certificate-password-file <file>",
-      "file with the key's or PFX's password (env: AZURE_CLIENT_CERTIFICATE_PASSWORD)",
-    )
-    .option(
-      "--client-secret-file <file>",
-      "file with the client secret's value, - for stdin (env: AZURE_CLIENT_SECRET)",
-    )
-    .addOption(
-      new Option("--client-secret <value>", "refused: use --client-secret-file").hideHelp(),
-    )
-    .addOption(
-      new Option(
-        "--assertion-alg <alg>",
-        "client assertion: PS256 (default) or RS256 with SHA-1 x5t",
-      )
-        .choices(["PS256", "RS256"]),
-    )
-    .option(
-      "--send-certificate-chain",
-      "send the chain (x5c) for subject-name/issuer setups (env: AZURE_CLIENT_SEND_CERTIFICATE_CHAIN)",
-    )
-    .option(
-      "--federated <source>",
-      "federated token: github (the job's OIDC token) or file:PATH (env: AZURE_FEDERATED_TOKEN_FILE)",
-    )
-    .option(
-      "--access-token-file <file>",
-      "a Graph access token acquired elsewhere (env: GRAPHCALL_ACCESS_TOKEN)",
-    )
-    .option(
-      "--token-cache <file>",
-      "keep access tokens (and their expiry only) in FILE between runs, mode 0600",
-    )
-    .option("--cloud <name>", "Global, USGov, USGovDoD or China (default: Global)")
-    .option("--graph-url <url>", "Graph host override, e.g. a proxy or an emulator")
-    .option("--authority-url <url>", "Entra authority host override (env: AZURE_AUTHORITY_HOST)")
-    .option("--emulator <url>", "point both hosts at a running graphcall emulator")
-    .addOption(
-      new Option("--output <format>", "table or json").choices(["table", "json"]).default("table"),
-    )
-    .option("-q, --quiet", "print nothing but errors")
-    .option("-v, --verbose", "say which credential was chosen and what was sent")
-    .addOption(
-      new Option("--graph-version <version>", "Graph API version").choices(["v1.0", "beta"]),
-    )
-    .option("--debug", "trace every HTTP exchange on stderr, secrets redacted")
-    .option("--timeout <seconds>", "give up on one HTTP request after this many seconds")
-    .option("--max-retries <n>", "retries on 429/503/504 and network errors (0 to 10)")
-    .option("--no-color", "no colour (also: NO_COLOR set, not a terminal, GitHub Actions)")
-    .option("-y, --yes", "answer yes to --confirm (needed when there is no terminal)");
 }
 
 /** The output format chosen. */
@@ -144,7 +81,10 @@ export function connectOptionsFrom(options: GlobalOptions, io: Io): ConnectOptio
   if (options.certificatePasswordFile) {
     out.certificatePasswordFile = options.certificatePasswordFile;
   }
-  if (options.clientSecretFile) out.clientSecretFile = options.clientSecretFile;
+  if (options.clientSecretFile) {
+    out.clientSecretFile = options.clientSecretFile;
+    if (options.clientSecretFile === "-" && io.readStdin) out.stdin = stdinStream(io);
+  }
   if (options.assertionAlg) {
     if (options.assertionAlg !== "PS256" && options.assertionAlg !== "RS256") {
       throw new InvalidInputError("--assertion-alg", "use PS256 or RS256");
@@ -171,6 +111,16 @@ export function connectOptionsFrom(options: GlobalOptions, io: Io): ConnectOptio
     out.authorityUrl = checkHostUrl(options.authorityUrl, "--authority-url");
   }
   return out;
+}
+
+/** Standard input as the library reads it (`--client-secret-file -`), read only when pulled. */
+function stdinStream(io: Io): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      controller.enqueue(new TextEncoder().encode(await io.readStdin!()));
+      controller.close();
+    },
+  }, { highWaterMark: 0 });
 }
 
 /** Options of the HTTP pipeline that the CLI passes to `connect()`. */

@@ -13,7 +13,8 @@
  * The file is opened once and each line is written with one synchronous `write` call before the
  * next item is reported, so a killed process leaves complete lines behind (at worst a torn last
  * line, which {@link readJournal} drops). Lines are not fsync'ed: they survive the process, not a
- * power cut.
+ * power cut. While a run writes a journal it holds the file's lock; a second run on the same
+ * journal (`--resume` while the first still runs) is refused with the reason.
  *
  * @module
  */
@@ -25,6 +26,7 @@ export const COMPLETED_OUTCOMES: ReadonlySet<string> = new Set([
   "removed",
   "alreadyGone",
   "invited",
+  "alreadyInvited",
 ]);
 
 /** The first line of a journal. */
@@ -81,7 +83,31 @@ export interface JournalContents {
 
 const encoder = new TextEncoder();
 
-/** Appends JSON lines to a journal file, one synchronous write per line. */
+/** Why a second run may not use a journal that a run is using. */
+function inUse(path: string): string {
+  return `${path} is in use by another graphcall run (it holds the journal's lock); wait for ` +
+    "that run to finish, or stop it, and try again";
+}
+
+/** Reads a whole file through an open handle (a lock on it then covers the read too). */
+function readAll(file: Deno.FsFile): Uint8Array {
+  const size = file.statSync().size;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  file.seekSync(0, Deno.SeekMode.Start);
+  while (offset < size) {
+    const n = file.readSync(bytes.subarray(offset));
+    if (n === null || n === 0) break;
+    offset += n;
+  }
+  return bytes.subarray(0, offset);
+}
+
+/**
+ * Appends JSON lines to a journal file, one synchronous write per line. The writer holds an
+ * exclusive lock on the file (an advisory lock, released when the file is closed or the process
+ * ends, even by SIGKILL): a second run on the same journal is refused with the reason.
+ */
 export class JournalWriter {
   readonly #file: Deno.FsFile;
   /** The journal's path. */
@@ -92,26 +118,67 @@ export class JournalWriter {
     this.#file = file;
   }
 
-  /**
-   * Opens a new journal (refusing an existing non-empty file unless `append`), or an existing one
-   * to append to.
-   */
-  static open(path: string, options: { append?: boolean; field?: string } = {}): JournalWriter {
-    const field = options.field ?? "--journal";
-    if (!options.append) checkNewJournal(path, field);
+  /** Opens `path` for appending and takes its lock; refuses when another run holds it. */
+  static #openLocked(path: string, field: string, read: boolean): Deno.FsFile {
+    let file: Deno.FsFile;
     try {
-      const file = Deno.openSync(path, {
-        write: true,
-        create: true,
-        append: true,
-        mode: 0o600,
-      });
-      return new JournalWriter(path, file);
+      file = Deno.openSync(path, { read, write: true, create: !read, append: true, mode: 0o600 });
     } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new InvalidInputError(field, `${path}: file not found`);
+      }
       throw new InvalidInputError(
         field,
         `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`,
       );
+    }
+    let locked = false;
+    try {
+      locked = file.tryLockSync(true);
+    } catch {
+      locked = false;
+    }
+    if (!locked) {
+      file.close();
+      throw new InvalidInputError(field, inUse(path));
+    }
+    return file;
+  }
+
+  /**
+   * Opens a new journal (refusing an existing non-empty file unless `append`), or an existing one
+   * to append to, and takes its lock.
+   */
+  static open(path: string, options: { append?: boolean; field?: string } = {}): JournalWriter {
+    const field = options.field ?? "--journal";
+    if (!options.append) checkNewJournal(path, field);
+    const file = JournalWriter.#openLocked(path, field, false);
+    if (!options.append && file.statSync().size > 0) {
+      // Another run began writing it between the check and the lock.
+      file.close();
+      throw new InvalidInputError(field, inUse(path));
+    }
+    return new JournalWriter(path, file);
+  }
+
+  /**
+   * Takes the lock of an existing journal to continue it (`--resume`), reads it through the
+   * locked handle and cuts a torn last line, so that appended lines start clean.
+   */
+  static resume(
+    path: string,
+    field = "--resume",
+  ): { writer: JournalWriter; contents: JournalContents } {
+    const file = JournalWriter.#openLocked(path, field, true);
+    try {
+      const text = new TextDecoder().decode(readAll(file));
+      const contents = parseJournal(text, path, field);
+      if (contents.torn) file.truncateSync(encoder.encode(contents.complete).length);
+      const { complete: _, ...rest } = contents;
+      return { writer: new JournalWriter(path, file), contents: rest };
+    } catch (e) {
+      file.close();
+      throw e;
     }
   }
 
@@ -122,7 +189,7 @@ export class JournalWriter {
     while (offset < bytes.length) offset += this.#file.writeSync(bytes.subarray(offset));
   }
 
-  /** Closes the file. */
+  /** Closes the file (which releases the lock). */
   close(): void {
     try {
       this.#file.close();
@@ -177,13 +244,22 @@ export function readJournal(
       e instanceof Deno.errors.NotFound ? `${path}: file not found` : `${path}: cannot be read`,
     );
   }
-  const text = new TextDecoder().decode(bytes);
+  const { complete, ...contents } = parseJournal(new TextDecoder().decode(bytes), path, field);
+  if (contents.torn && options.repair) {
+    Deno.truncateSync(path, encoder.encode(complete).length);
+  }
+  return contents;
+}
+
+/** Parses a journal's text; `complete` is the text without a torn last line. */
+function parseJournal(
+  text: string,
+  path: string,
+  field: string,
+): JournalContents & { complete: string } {
   const lastNewline = text.lastIndexOf("\n");
   const complete = text.slice(0, lastNewline + 1);
   const torn = complete.length < text.length;
-  if (torn && options.repair) {
-    Deno.truncateSync(path, encoder.encode(complete).length);
-  }
   const lines = complete.split("\n").filter((l) => l.trim() !== "");
   let header: JournalHeader | undefined;
   const items = new Map<string, JournalItem>();
@@ -220,5 +296,5 @@ export function readJournal(
       `${path} has no complete header line (the run stopped before it began); start it again without --resume`,
     );
   }
-  return { header, items, torn, lines: lines.length };
+  return { header, items, torn, lines: lines.length, complete };
 }

@@ -25,6 +25,12 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = Object.freeze({
   emulatorUrl: "--emulator",
   graphVersion: "--graph-version",
   maxRetries: "--max-retries",
+  timeoutMs: "--timeout",
+  tokenTimeoutMs: "--timeout",
+  concurrency: "--concurrency",
+  callbackUri: "--callback-uri",
+  joinUrl: "--join-url",
+  users: "--user",
 });
 
 /** The flag for an error's field, or the field itself (a variable, a flag, a JSON path). */

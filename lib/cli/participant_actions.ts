@@ -1,89 +1,21 @@
 /**
- * The participant operations as the CLI calls them, on top of lib/graph:
- * - {@link connectClient} passes `--graph-version`, `--timeout` (`timeoutMs`), `--max-retries`
- *   (`maxRetries`) and `--debug` (`onTrace`, one redacted line per event) to `connect()`.
- * - {@link dryRunCall} is a call handle for `--what-if`: the library's `dryRun: true` describes
- *   the request; its credential refuses to be used, so nothing is looked up or sent.
- * - {@link bulkRemove} and {@link bulkInvite} run `removeMany` / `inviteMany` inside
- *   {@link runBulk} (journal, resume, SIGINT).
+ * The participant operations as the CLI calls them, on top of lib/graph: {@link bulkRemove} and
+ * {@link bulkInvite} run `removeMany` / `inviteMany` inside {@link runBulk} (journal, resume,
+ * SIGINT); they connect only when there is work left (a finished journal resumes without a
+ * credential). Results become CLI items here.
  *
  * @module
  */
 
 import type { GraphClient } from "../graph/connect.ts";
-import type { CallHandle, Participant } from "../graph/call.ts";
-import type { GraphTraceEvent } from "../graph/graph_http.ts";
+import type { Participant } from "../graph/call.ts";
 import type { BulkItemResult } from "../graph/bulk_result.ts";
-import { exitCodeFor, GraphcallError } from "../errors.ts";
-import { resolveHosts } from "../auth/hosts.ts";
-import { redact } from "../redact.ts";
-import { connectOptionsFrom, type GlobalOptions, runtimeOptionsFrom } from "./global_options.ts";
+import { exitCodeFor, GraphError } from "../errors.ts";
+import type { Interrupt } from "./interrupt.ts";
 import type { Io } from "./io.ts";
 import { errorDocument } from "./render.ts";
 import { type BulkItem, type BulkRunOptions, type BulkRunResult, runBulk } from "./bulk_run.ts";
 import type { Invitation, InvitationResult } from "../graph/invite_many.ts";
-
-/** Formats one trace event of the HTTP pipeline for `--debug`: one redacted line. */
-export function formatTrace(event: GraphTraceEvent): string {
-  const parts = [event.type, event.method, event.url];
-  if (event.status !== undefined) parts.push(`status=${event.status}`);
-  parts.push(`attempt=${event.attempt}`, `client-request-id=${event.clientRequestId}`);
-  const requestId = event.type === "response" ? event.headers?.["request-id"] : undefined;
-  if (requestId) parts.push(`request-id=${requestId}`);
-  if (event.delayMs !== undefined) parts.push(`delay=${event.delayMs}ms`);
-  if (event.reason) parts.push(`reason=${JSON.stringify(event.reason)}`);
-  // The pipeline hands headers over already redacted (Authorization keeps only its scheme).
-  if (event.headers) parts.push(`headers=${JSON.stringify(event.headers)}`);
-  return `graphcall: debug: ${redact(parts.join(" ").replace(/[\r\n]+/g, " "))}\n`;
-}
-
-/** Connects with the global options (credentials, hosts, pipeline options, `--debug` trace). */
-export async function connectClient(
-  options: GlobalOptions,
-  io: Io,
-  extra: { signal?: AbortSignal } = {},
-): Promise<GraphClient> {
-  const connectOptions = {
-    ...connectOptionsFrom(options, io),
-    ...runtimeOptionsFrom(options),
-    ...(options.debug ? { onTrace: (event: GraphTraceEvent) => io.err(formatTrace(event)) } : {}),
-    ...(extra.signal ? { signal: extra.signal } : {}),
-  };
-  const { connect } = await import("../graph/connect.ts");
-  const client = await connect(connectOptions);
-  if (options.verbose || options.debug) {
-    io.err(`graphcall: credential: ${client.credentialDescription}\n`);
-  }
-  return client;
-}
-
-/**
- * A call handle for `--what-if`: the library describes each request (`dryRun: true`); the
- * credential behind it refuses to be asked, so not even a credential lookup happens.
- */
-export async function dryRunCall(
-  options: GlobalOptions,
-  io: Io,
-  callId: string,
-): Promise<CallHandle> {
-  const { cloud, graphUrl } = resolveHosts(connectOptionsFrom(options, io));
-  const [{ GraphHttp }, { CallHandle }] = await Promise.all([
-    import("../graph/graph_http.ts"),
-    import("../graph/call.ts"),
-  ]);
-  const http = new GraphHttp({
-    graphUrl,
-    cloud: cloud.name,
-    ...runtimeOptionsFrom(options),
-    credential: {
-      kind: "none",
-      source: "--what-if (sends nothing)",
-      getToken: () =>
-        Promise.reject(new GraphcallError("internal", "--what-if must not ask for a token")),
-    },
-  });
-  return new CallHandle(http, callId);
-}
 
 /** A library error as the CLI reports it in an item. */
 function errorFields(e: unknown): Pick<BulkItem, "error" | "exitCode"> {
@@ -102,8 +34,30 @@ export function removalItem(r: BulkItemResult): BulkItem {
   };
 }
 
-/** An invitation result as a CLI item. */
-export function invitationItem(r: InvitationResult): BulkItem {
+/**
+ * Graph's answers to an invitation sent again under the same participant id, when the first one
+ * reached Graph before the run was killed: the participant is already invited or in the call.
+ * The emulator answers 409 Conflict; what Graph answers is UNCONFIRMED (docs/cli-output.md).
+ */
+export const ALREADY_INVITED_STATUSES: ReadonlySet<number> = new Set([409]);
+
+/**
+ * An invitation result as a CLI item. In a resumed run, an invitation refused as already
+ * invited or in the call counts as done (`alreadyInvited`): an earlier run's request reached
+ * Graph before it was stopped.
+ */
+export function invitationItem(r: InvitationResult, options: { resumed?: boolean } = {}): BulkItem {
+  const already = options.resumed === true && r.outcome === "failed" &&
+    r.error instanceof GraphError && ALREADY_INVITED_STATUSES.has(r.error.status);
+  if (already) {
+    return {
+      participantId: r.participantId,
+      outcome: "alreadyInvited",
+      ok: true,
+      ...(r.requestId ? { requestId: r.requestId } : {}),
+      ...(r.clientRequestId ? { clientRequestId: r.clientRequestId } : {}),
+    };
+  }
   return {
     participantId: r.participantId,
     outcome: r.outcome,
@@ -120,7 +74,7 @@ type BulkCommon = Omit<BulkRunOptions, "work" | "command" | "inputs" | "keys" | 
 
 /** Removes participants with `removeMany`, journaled and interruptible. */
 export async function bulkRemove(
-  client: GraphClient,
+  client: () => Promise<GraphClient>,
   ids: readonly string[],
   options: BulkCommon & { concurrency: number; batch: boolean },
 ): Promise<BulkRunResult> {
@@ -131,13 +85,16 @@ export async function bulkRemove(
     inputs: [...ids],
     keys: [...ids],
     work: async (indices, control) => {
-      const r = await client.call(options.callId).removeMany(indices.map((i) => ids[i]!), {
-        concurrency,
-        ...(batch ? { batch: true } : {}),
-        stop: control.stop,
-        signal: control.abort,
-        onProgress: ({ item }) => control.onItem(removalItem(item)),
-      });
+      const r = await (await client()).call(options.callId).removeMany(
+        indices.map((i) => ids[i]!),
+        {
+          concurrency,
+          ...(batch ? { batch: true } : {}),
+          stop: control.stop,
+          signal: control.abort,
+          onProgress: ({ item }) => control.onItem(removalItem(item)),
+        },
+      );
       return r.items.map(removalItem);
     },
   });
@@ -150,11 +107,17 @@ export async function bulkRemove(
 export async function removeAllExceptSelf(
   client: GraphClient,
   callId: string,
-  options: { io: Io; concurrency: number; batch: boolean; onItem?: (item: BulkItem) => void },
+  options: {
+    io: Io;
+    concurrency: number;
+    batch: boolean;
+    onItem?: (item: BulkItem) => void;
+    listenForInterrupt?: () => Interrupt;
+  },
 ): Promise<BulkRunResult & { kept: string[] }> {
   const { listenForInterrupt } = await import("./interrupt.ts");
   const { countOutcomes } = await import("./bulk_run.ts");
-  using interrupt = listenForInterrupt(options.io);
+  using interrupt = options.listenForInterrupt?.() ?? listenForInterrupt(options.io);
   const r = await client.call(callId).removeAllExcept({
     concurrency: options.concurrency,
     ...(options.batch ? { batch: true } : {}),
@@ -175,7 +138,7 @@ export async function removeAllExceptSelf(
 
 /** Invites one request per invitee with `inviteMany`, journaled and interruptible. */
 export async function bulkInvite(
-  client: GraphClient,
+  client: () => Promise<GraphClient>,
   invitations: readonly Invitation[],
   options: BulkCommon & {
     concurrency: number;
@@ -186,6 +149,7 @@ export async function bulkInvite(
 ): Promise<BulkRunResult> {
   const { concurrency, clientContext, hidden, headers, ...common } = options;
   const { inviteMany } = await import("../graph/invite_many.ts");
+  const resumed = options.resume !== undefined;
   return await runBulk({
     ...common,
     command: "participant invite",
@@ -197,7 +161,7 @@ export async function bulkInvite(
     },
     work: async (indices, control) => {
       const results = await inviteMany(
-        client.call(options.callId),
+        (await client()).call(options.callId),
         indices.map((i) => invitations[i]!),
         {
           concurrency,
@@ -206,10 +170,10 @@ export async function bulkInvite(
           ...(headers ? { headers } : {}),
           stop: control.stop,
           signal: control.abort,
-          onProgress: ({ item }) => control.onItem(invitationItem(item)),
+          onProgress: ({ item }) => control.onItem(invitationItem(item, { resumed })),
         },
       );
-      return results.map(invitationItem);
+      return results.map((r) => invitationItem(r, { resumed }));
     },
   });
 }

@@ -11,17 +11,21 @@ import { redact } from "../redact.ts";
 import type { Painter } from "./colour.ts";
 import type { Io } from "./io.ts";
 import { flagForField, messageWithFlags, withFlags } from "./option_flags.ts";
+import { sanitise } from "./sanitise.ts";
 
 /** Output format. */
 export type OutputFormat = "table" | "json";
 
-/** Prints rows as an aligned text table (the header row painted bold when colour is on). */
+/**
+ * Prints rows as an aligned text table (the header row painted bold when colour is on). Every
+ * cell is sanitised: cells hold ids, names and messages that come from outside.
+ */
 export function table(
   rows: readonly Record<string, unknown>[],
   columns: readonly string[],
   paint: Painter = (_s, t) => t,
 ): string {
-  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? "")));
+  const cells = rows.map((r) => columns.map((c) => sanitise(r[c] ?? "")));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
   const line = (values: readonly string[]) =>
     values.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
@@ -124,16 +128,17 @@ export function reportError(
     return code;
   }
   const paint = options.paint ?? ((_s, t) => t);
-  const message = redact(cliMessage(error)).replace(/\s*\n\s*/g, " ");
+  // Messages quote text from outside (Graph's and Entra's messages, file contents, names).
+  const message = sanitise(redact(cliMessage(error)));
   const hint = error instanceof InvalidInputError ? ` ${helpHint(options.command)}` : "";
   io.err(`graphcall: ${paint("red", "error:")} ${message}${hint}\n`);
   if (error instanceof GraphcallError && error.remediation) {
-    io.err(`graphcall: fix: ${redact(withFlags(error.remediation))}\n`);
+    io.err(`graphcall: fix: ${sanitise(redact(withFlags(error.remediation)))}\n`);
   }
   if (
     options.verbose && !(error instanceof GraphcallError) && error instanceof Error && error.stack
   ) {
-    io.err(redact(error.stack) + "\n");
+    io.err(redact(error.stack).split("\n").map(sanitise).join("\n") + "\n");
   }
   return code;
 }
@@ -156,10 +161,17 @@ export function renderDryRuns(
   paint: Painter,
 ): string {
   const parts = runs.map(({ request }) => {
-    const lines = [`${paint("bold", "What if:")} ${request.method} ${request.url}`];
-    for (const [name, value] of Object.entries(request.headers)) lines.push(`  ${name}: ${value}`);
+    const lines = [
+      `${paint("bold", "What if:")} ${sanitise(request.method)} ${sanitise(request.url)}`,
+    ];
+    for (const [name, value] of Object.entries(request.headers)) {
+      lines.push(`  ${sanitise(name)}: ${sanitise(value)}`);
+    }
     if (request.body !== undefined && request.body !== null) {
-      lines.push("", redact(JSON.stringify(request.body, null, 2)));
+      lines.push(
+        "",
+        redact(JSON.stringify(request.body, null, 2)).split("\n").map(sanitise).join("\n"),
+      );
     }
     return lines.join("\n");
   });

@@ -124,7 +124,8 @@ export class CallRuntime {
   ownedCall(tenant: EmulatedTenant, callId: string, appId: string): EmulatedCall | undefined {
     const call = tenant.calls.get(callId);
     if (!call) return undefined;
-    const owner = call.appId;
+    // A call seeded without appId before any app existed belongs to the tenant's first app.
+    const owner = call.appId ?? tenant.apps.values().next().value?.clientId;
     if (owner !== appId && owner?.toLowerCase() !== appId.toLowerCase()) return undefined;
     if (call.life !== undefined || call.meetingId !== undefined) this.advance(tenant, call);
     else this.#resolve(tenant, call.participants);

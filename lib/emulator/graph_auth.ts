@@ -6,7 +6,7 @@
  * @module
  */
 
-import { decodeProtectedHeader, type JWTPayload, jwtVerify } from "npm:jose@^6.2";
+import { compactVerify, decodeProtectedHeader, type JWTPayload } from "npm:jose@^6.2";
 import type { SigningKey } from "./signing_key.ts";
 import type { EmulatedTenant as Tenant, EmulatorState } from "./state.ts";
 import { graphAudience } from "./entra.ts";
@@ -40,6 +40,73 @@ export interface Refusal {
   message: string;
 }
 
+/** Tokens whose signature was checked, per key: the claims, or null for a bad signature. */
+const verifiedTokens = new WeakMap<SigningKey, Map<string, JWTPayload | null>>();
+
+/** Tokens remembered per key; past it the memory starts afresh. */
+export const VERIFIED_TOKEN_CACHE = 10_000;
+
+/**
+ * The claims of a token whose RS256 signature the key verifies, or null. A signature is checked
+ * once per token string (RSA verification was most of the cost of a Graph request); the claims
+ * are checked on every request by the caller.
+ */
+async function verifiedClaims(token: string, key: SigningKey): Promise<JWTPayload | null> {
+  let cache = verifiedTokens.get(key);
+  if (!cache) verifiedTokens.set(key, cache = new Map());
+  const known = cache.get(token);
+  if (known !== undefined) return known;
+  let claims: JWTPayload | null = null;
+  try {
+    const { payload } = await compactVerify(token, key.publicKey, { algorithms: ["RS256"] });
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(payload));
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+      claims = parsed as JWTPayload;
+    }
+  } catch {
+    claims = null;
+  }
+  if (cache.size >= VERIFIED_TOKEN_CACHE) cache.clear();
+  cache.set(token, claims);
+  return claims;
+}
+
+const BAD_SIGNATURE: Refusal = Object.freeze({
+  status: 401,
+  code: "InvalidAuthenticationToken",
+  message: "Access token validation failure. Invalid signature or token.",
+});
+
+/** The claims of a token not seen before: its `alg`, then its signature. */
+async function checkedClaims(
+  token: string,
+  key: SigningKey,
+): Promise<{ claims: JWTPayload } | { refusal: Refusal }> {
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    return {
+      refusal: {
+        status: 401,
+        code: "InvalidAuthenticationToken",
+        message: "IDX14100: JWT is not well formed.",
+      },
+    };
+  }
+  if (alg !== "RS256") {
+    return {
+      refusal: {
+        status: 401,
+        code: "InvalidAuthenticationToken",
+        message: "Access token validation failure. Invalid signature algorithm.",
+      },
+    };
+  }
+  const claims = await verifiedClaims(token, key);
+  return claims ? { claims } : { refusal: BAD_SIGNATURE };
+}
+
 /** Verifies the `Authorization` header; returns the caller or a refusal. */
 export async function authorize(
   header: string | null,
@@ -55,38 +122,39 @@ export async function authorize(
       message: "Access token is empty.",
     };
   }
-  let alg: string | undefined;
-  try {
-    alg = decodeProtectedHeader(token).alg;
-  } catch {
+  const cached = verifiedTokens.get(key)?.get(token);
+  const checked = cached === undefined
+    ? await checkedClaims(token, key)
+    : cached === null
+    ? { refusal: BAD_SIGNATURE }
+    : { claims: cached };
+  if ("refusal" in checked) return checked.refusal;
+  const claims = checked.claims;
+  // The time window, by the emulator's clock, on every request (jose's rules, no tolerance).
+  const seconds = Math.floor(now / 1000);
+  const { exp, nbf, iat } = claims;
+  if (
+    typeof exp !== "number" || (nbf !== undefined && typeof nbf !== "number") ||
+    (iat !== undefined && typeof iat !== "number")
+  ) {
     return {
       status: 401,
       code: "InvalidAuthenticationToken",
-      message: "IDX14100: JWT is not well formed.",
+      message: "Access token validation failure. Invalid signature or token.",
     };
   }
-  if (alg !== "RS256") {
+  if (exp <= seconds) {
     return {
       status: 401,
       code: "InvalidAuthenticationToken",
-      message: "Access token validation failure. Invalid signature algorithm.",
+      message: "Lifetime validation failed, the token is expired.",
     };
   }
-  let claims: JWTPayload;
-  try {
-    ({ payload: claims } = await jwtVerify(token, key.publicKey, {
-      algorithms: ["RS256"],
-      currentDate: new Date(now),
-      clockTolerance: 0,
-    }));
-  } catch (e) {
-    const expired = (e as { code?: string }).code === "ERR_JWT_EXPIRED";
+  if (typeof nbf === "number" && nbf > seconds) {
     return {
       status: 401,
       code: "InvalidAuthenticationToken",
-      message: expired
-        ? "Lifetime validation failed, the token is expired."
-        : "Access token validation failure. Invalid signature or token.",
+      message: "Access token validation failure. Invalid signature or token.",
     };
   }
   const tenant = typeof claims.tid === "string" ? state.tenant(claims.tid) : undefined;

@@ -47,6 +47,14 @@ import {
   type TenantSpec,
 } from "./state.ts";
 import { resolveTls, type TlsOption, writeCaFile } from "./tls.ts";
+import {
+  allowedHosts,
+  announcedTooLarge,
+  BODY_TIMEOUT_MS,
+  hostAllowed,
+  readBody,
+  refusalResponse,
+} from "./request_guard.ts";
 
 export type {
   AppSpec,
@@ -129,6 +137,14 @@ export interface EmulatorOptions {
   callbackFailure?: "ignore" | "terminate";
   /** The emulated GitHub Actions job (request token, subject, token lifetime, claims). */
   github?: Partial<GithubOidcSettings>;
+  /**
+   * More `Host` names to accept (with or without `:port`). The emulator answers only requests
+   * whose `Host` names it (loopback names and the bound address, with its port), against DNS
+   * rebinding; on a wildcard bind (`0.0.0.0`, `::`) any Host is accepted unless this is given.
+   */
+  allowedHosts?: string[];
+  /** How long a request body may take to arrive, ms. Default 30000. */
+  bodyTimeoutMs?: number;
 }
 
 /** A running emulator. */
@@ -159,7 +175,10 @@ export interface Emulator {
   setThrottle(requestsPerSecond: number | null): void;
   /** Replaces a tenant's `AllowRemoveParticipantAppIds` (as `PUT .../policy`). */
   setPolicy(tenantId: string, appIds: string[]): void;
-  /** Adds or replaces a tenant (as `POST /_emulator/tenants`). */
+  /**
+   * Adds or replaces a tenant (as `POST /_emulator/tenants`); certificates must be inline `pem`
+   * (a `path` is read only while the initial state loads).
+   */
   seedTenant(spec: TenantSpec): Promise<void>;
   /** Replaces the emulated GitHub job's settings (as `PUT /_emulator/github`). */
   setGithub(github: GithubSpec): void;
@@ -183,6 +202,9 @@ export interface Emulator {
 
 /** Stands in for the signing keys until they are made; never used to sign or verify. */
 const PENDING_KEY = Object.freeze({}) as SigningKey;
+
+/** How long `close()` lets requests in flight finish before it closes their connections, ms. */
+const CLOSE_GRACE_MS = 500;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
 
@@ -309,8 +331,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     token: options.adminToken,
   };
 
-  async function route(request: Request): Promise<Response> {
-    const url = new URL(request.url);
+  async function route(request: Request, url: URL): Promise<Response> {
     if (key === PENDING_KEY && !url.pathname.startsWith("/_emulator")) {
       key = entra.key = graph.key = await keyReady;
     }
@@ -371,17 +392,61 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
   }
 
+  // Body reads in flight stop when the emulator closes; then every connection is closed.
+  const closing = new AbortController();
+  const stop = new AbortController();
+  let active = 0;
+  let drained: (() => void) | undefined;
+  let hosts: Set<string> | undefined = undefined;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+
+  /** The guard every request passes first (request_guard.ts), then the route. */
+  async function guarded(request: Request, url: URL): Promise<Response> {
+    if (!hostAllowed(url.host, hosts)) {
+      await request.body?.cancel().catch(() => {});
+      return refusalResponse("host", url.pathname, now());
+    }
+    // A GET, HEAD, DELETE or OPTIONS without Content-Length or Transfer-Encoding has no body in
+    // HTTP/1.1: its body is not even looked at (the hot path of a removal).
+    const method = request.method;
+    const quiet = (method === "DELETE" || method === "GET" || method === "HEAD" ||
+      method === "OPTIONS") &&
+      !request.headers.has("content-length") && !request.headers.has("transfer-encoding");
+    if (!quiet && request.body) {
+      if (announcedTooLarge(request)) {
+        await request.body.cancel().catch(() => {});
+        return refusalResponse("tooLarge", url.pathname, now());
+      }
+      const bytes = await readBody(request.body, {
+        timeoutMs: bodyTimeoutMs,
+        closing: closing.signal,
+      });
+      if (!(bytes instanceof Uint8Array)) return refusalResponse(bytes, url.pathname, now());
+      const bodyless = request.method === "GET" || request.method === "HEAD";
+      request = new Request(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(bodyless ? {} : { body: bytes as Uint8Array<ArrayBuffer> }),
+      });
+    }
+    return await route(request, url);
+  }
+
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const serveOptions = {
     hostname,
     port: options.port ?? 0,
+    signal: stop.signal,
     onListen: (addr: Deno.NetAddr) => resolve(addr),
     onError: () => new Response("internal error", { status: 500 }),
   };
   const handler = async (request: Request) => {
+    active++;
     let response: Response;
+    let url: URL | undefined;
     try {
-      response = await route(request);
+      url = new URL(request.url);
+      response = await guarded(request, url);
     } catch (e) {
       if (e instanceof InvalidInputError) {
         response = Response.json({ error: { code: "BadRequest", message: e.message } }, {
@@ -392,8 +457,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           error: { code: "InternalServerError", message: "The emulator failed on this request." },
         }, { status: 500 });
       }
+    } finally {
+      active--;
+      if (active === 0) drained?.();
     }
-    appendLog(requests, logEntry(request, response.status, now()));
+    appendLog(requests, logEntry(request, response.status, now(), url?.pathname));
     return response;
   };
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -412,7 +480,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closed: Promise<void> | undefined;
   const close = () =>
     closed ??= (async () => {
-      await Promise.all([server.shutdown(), runtime.close()]);
+      closing.abort();
+      // Requests in flight may finish (for a moment), then every connection is closed, those
+      // still sending a request included.
+      if (active > 0) {
+        const { promise, resolve: done } = Promise.withResolvers<void>();
+        drained = done;
+        const timer = setTimeout(done, CLOSE_GRACE_MS);
+        await promise;
+        clearTimeout(timer);
+      }
+      stop.abort();
+      await Promise.all([server.finished, runtime.close()]);
       if (caCertPath) {
         await Deno.remove(caCertPath.replace(/\/ca\.pem$/, ""), { recursive: true }).catch(
           () => {},
@@ -423,6 +502,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // A self-signed certificate names localhost/127.0.0.1/::1: keep the loopback address as bound.
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   baseUrl = `${tls ? "https" : "http"}://${host}:${addr.port}`;
+  hosts = allowedHosts(addr.hostname, addr.port, options.allowedHosts);
   return {
     graphUrl: baseUrl,
     authorityUrl: baseUrl,

@@ -20,18 +20,25 @@ export interface LoggedRequest {
   at: string;
 }
 
-/** How many requests the log keeps; older ones are dropped first. */
+/** How many requests the log keeps at least (up to a quarter more); older ones go first. */
 export const LOG_LIMIT = 10_000;
 
 const MAX_FIELD = 512;
 
 /** Builds a log entry from a request; only the safe parts are read. */
-export function logEntry(request: Request, status: number, now: number): LoggedRequest {
-  let path: string;
-  try {
-    path = new URL(request.url).pathname;
-  } catch {
-    path = "";
+export function logEntry(
+  request: Request,
+  status: number,
+  now: number,
+  pathname?: string,
+): LoggedRequest {
+  let path = pathname ?? "";
+  if (pathname === undefined) {
+    try {
+      path = new URL(request.url).pathname;
+    } catch {
+      path = "";
+    }
   }
   const id = request.headers.get("client-request-id") ?? undefined;
   return {
@@ -43,8 +50,12 @@ export function logEntry(request: Request, status: number, now: number): LoggedR
   };
 }
 
-/** Appends to a bounded log. */
+/**
+ * Appends to a bounded log. The oldest entries are dropped in batches (when the log holds a
+ * quarter more than {@link LOG_LIMIT}), so appending costs the same at any size: dropping one
+ * entry per request shifted the whole array each time.
+ */
 export function appendLog(log: LoggedRequest[], entry: LoggedRequest): void {
-  if (log.length >= LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT + 1);
+  if (log.length >= LOG_LIMIT + (LOG_LIMIT >> 2)) log.splice(0, log.length - LOG_LIMIT + 1);
   log.push(entry);
 }

@@ -11,8 +11,6 @@
  * @module
  */
 
-import "npm:reflect-metadata@^0.2";
-import * as x509 from "npm:@peculiar/x509@^2.2";
 import type { JWK } from "npm:jose@^6.2";
 import { digest, fromBase64Any, toBase64, toBase64Url } from "../encoding.ts";
 import { WELL_KNOWN_KEYS } from "./dev_keys.ts";
@@ -67,6 +65,9 @@ async function fromParts(
 
 /** Makes a fresh RS256 key (2048 bits) with a self-signed certificate of its public half. */
 export async function createSigningKey(purpose: KeyPurpose = "entra"): Promise<SigningKey> {
+  // Loaded only here (about 80 ms): an emulator on the well-known keys never needs it.
+  await import("npm:reflect-metadata@^0.2");
+  const x509 = await import("npm:@peculiar/x509@^2.2");
   const keys = await crypto.subtle.generateKey(
     { ...RSA, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
     true,

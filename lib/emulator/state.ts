@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { getCloud } from "../clouds.ts";
 import type { CloudName } from "../clouds.ts";
 import { InvalidInputError } from "../errors.ts";
-import type { CallLife, CallState, ResultInfo } from "./call_life.ts";
+import type { CallState, ResultInfo } from "./call_life.ts";
 import {
   type AttendeeSpec,
   buildMeeting,
@@ -22,6 +22,8 @@ import {
 } from "./meetings.ts";
 
 export type { AttendeeSpec, MeetingSpec } from "./meetings.ts";
+import type { EmulatedCall, EmulatedParticipant } from "./live_call.ts";
+export type { EmulatedCall, EmulatedParticipant } from "./live_call.ts";
 
 /** A certificate registered on an app: inline PEM or a path relative to the state file. */
 export interface CertificateSpec {
@@ -256,35 +258,6 @@ export interface StateSnapshot extends Omit<EmulatorStateSpec, "tenants"> {
   tenants: TenantSnapshot[];
 }
 
-/** A live participant. */
-export interface EmulatedParticipant {
-  /** The id. */
-  id: string;
-  /** The identity set. */
-  identity: Record<string, unknown>;
-  /** Whether the participant is muted. */
-  isMuted: boolean;
-  /** Whether the participant waits in the lobby. */
-  isInLobby: boolean;
-  /** Whether the server muted the participant (`mediaStreams[].serverMuted`). */
-  serverMuted?: boolean;
-}
-
-/** A live call. */
-export interface EmulatedCall {
-  /** The id. */
-  id: string;
-  /** The app that owns the call (a seeded call without one: the tenant's first app). */
-  appId: string | undefined;
-  /** The roster the call sees: its own, or its meeting's (shared with the meeting's calls). */
-  participants: Map<string, EmulatedParticipant>;
-  /** The meeting the call is joined to. */
-  meetingId?: string;
-  /** The call's life (state, lobby, keep-alive, callback); absent for a call seeded without a
-   * meeting, which is always established. */
-  life?: CallLife;
-}
-
 /** A live tenant. */
 export interface EmulatedTenant {
   /** The id. */
@@ -385,6 +358,18 @@ export class EmulatorState {
   settings: EmulatorSettingsSpec = {};
   /** The directory relative certificate paths are read from. */
   baseDir = ".";
+  /** Whether certificate paths may be read: only while the initial state loads. */
+  #filesAllowed = false;
+
+  /** Runs `load` with certificate paths allowed (the initial state); never after start. */
+  async loadingFiles<T>(load: () => Promise<T>): Promise<T> {
+    this.#filesAllowed = true;
+    try {
+      return await load();
+    } finally {
+      this.#filesAllowed = false;
+    }
+  }
 
   /** Finds a tenant by id or domain, case-insensitively. */
   tenant(idOrDomain: string): EmulatedTenant | undefined {
@@ -484,16 +469,14 @@ export class EmulatorState {
     for (const c of app.certificates ?? []) {
       if (typeof c?.pem === "string") certificatePems.push(c.pem);
       else if (typeof c?.path === "string") {
-        const path = isAbsolute(c.path) ? c.path : join(baseDir, c.path);
-        try {
-          certificatePems.push(await Deno.readTextFile(path));
-        } catch (e) {
-          throw new InvalidInputError(
-            "state.tenants[].apps[].certificates[].path",
-            `${path}: file could not be read`,
-            { cause: e },
+        if (!this.#filesAllowed) {
+          fail(
+            "tenants[].apps[].certificates[].path",
+            "is read only when a state file loads; give the certificate inline as pem",
           );
         }
+        const path = isAbsolute(c.path) ? c.path : join(baseDir, c.path);
+        certificatePems.push(await readCertificateFile(path));
       } else fail("tenants[].apps[].certificates[]", "needs pem or path");
     }
     for (const pem of certificatePems) {
@@ -698,6 +681,47 @@ export class EmulatorState {
   }
 }
 
+/** The largest certificate file the emulator reads, bytes. */
+export const MAX_CERTIFICATE_FILE = 256 * 1024;
+
+/** Reads a certificate file: a regular file only, at most {@link MAX_CERTIFICATE_FILE} bytes. */
+async function readCertificateFile(path: string): Promise<string> {
+  const field = "state.tenants[].apps[].certificates[].path";
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (e) {
+    throw new InvalidInputError(field, `${path}: file could not be read`, { cause: e });
+  }
+  // Not a FIFO, device or directory: opening or reading those can block or never end.
+  if (!info.isFile) fail("tenants[].apps[].certificates[].path", `${path}: not a regular file`);
+  if (info.size > MAX_CERTIFICATE_FILE) {
+    fail(
+      "tenants[].apps[].certificates[].path",
+      `${path}: larger than ${MAX_CERTIFICATE_FILE} bytes`,
+    );
+  }
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await Deno.open(path, { read: true });
+    const again = await file.stat();
+    if (!again.isFile || again.size > MAX_CERTIFICATE_FILE) throw new Error("changed");
+    const buffer = new Uint8Array(MAX_CERTIFICATE_FILE + 1);
+    let size = 0;
+    while (size < buffer.length) {
+      const n = await file.read(buffer.subarray(size));
+      if (n === null) break;
+      size += n;
+    }
+    if (size > MAX_CERTIFICATE_FILE) throw new Error("too large");
+    return new TextDecoder().decode(buffer.subarray(0, size));
+  } catch (e) {
+    throw new InvalidInputError(field, `${path}: file could not be read`, { cause: e });
+  } finally {
+    file?.close();
+  }
+}
+
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === "string");
 }
@@ -837,7 +861,10 @@ export async function loadState(
     state.baseDir = dirname(source);
   }
   if (!isObject(spec) || !Array.isArray(spec.tenants)) fail("tenants", "must be an array");
-  for (const t of spec.tenants as TenantSpec[]) await state.addTenant(t);
+  const tenants = spec.tenants as TenantSpec[];
+  await state.loadingFiles(async () => {
+    for (const t of tenants) await state.addTenant(t);
+  });
   if (spec.faults !== undefined) state.faults = parseFaults(spec.faults);
   state.throttle = parseThrottle(spec.throttle);
   state.github = parseGithub(spec.github);

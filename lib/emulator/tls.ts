@@ -5,13 +5,12 @@
  * `NODE_EXTRA_CA_CERTS`, `DENO_CERT` or `Deno.createHttpClient({ caCerts })`.
  *
  * The self-signed pair uses ECDSA P-256 keys (fast to make), is made once per process and shared
- * by every emulator started in it; each emulator still writes its own CA file.
+ * by every emulator started in it; each emulator still writes its own CA file. The X.509 library
+ * is loaded only then, so an HTTP emulator starts without it.
  *
  * @module
  */
 
-import "npm:reflect-metadata@^0.2";
-import * as x509 from "npm:@peculiar/x509@^2.2";
 import { toHex, toPem } from "../encoding.ts";
 import { InvalidInputError } from "../errors.ts";
 
@@ -38,6 +37,9 @@ export function selfSignedTls(): Promise<TlsMaterial> {
 }
 
 async function makeSelfSigned(): Promise<TlsMaterial> {
+  // The X.509 library costs about 80 ms to load: only an emulator serving HTTPS pays for it.
+  await import("npm:reflect-metadata@^0.2");
+  const x509 = await import("npm:@peculiar/x509@^2.2");
   const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
   const [caKeys, leafKeys] = await Promise.all([
     crypto.subtle.generateKey(alg, true, ["sign", "verify"]),

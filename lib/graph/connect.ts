@@ -29,6 +29,7 @@ import {
   checkCallbackUri,
   joinMeeting,
   type JoinOptions,
+  joinWithBody,
   type MeetingTarget,
 } from "./meeting_join.ts";
 import {
@@ -70,6 +71,8 @@ export interface GraphClient {
   readonly cloud: Cloud;
   /** The tenant id or domain. */
   readonly tenantId: string;
+  /** The Graph root requests go to (the cloud's, or an emulator's). */
+  readonly graphUrl: string;
   /** The app (client) id. */
   readonly clientId: string;
   /** Which credential was chosen, and from where (never the secret). */
@@ -110,6 +113,11 @@ export interface GraphClient {
     people: readonly Person[],
     options?: RemoveFromMeetingOptions,
   ): Promise<RemoveFromMeetingResult>;
+  /**
+   * Sends a join body as it is (PowerShell's `New-MgCommunicationCall -BodyParameter`) and waits
+   * until the app is in.
+   */
+  joinWithBody(body: Record<string, unknown>, options?: JoinOptions): Promise<CallHandle>;
   /** Joins a meeting, reads who is in it, and leaves. */
   meetingRoster(target: MeetingTarget, options?: JoinOptions): Promise<MeetingRoster>;
   /**
@@ -221,6 +229,7 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
   return {
     cloud: resolved.cloud,
     tenantId: resolved.tenantId,
+    graphUrl: resolved.graphUrl,
     clientId: resolved.clientId,
     credentialDescription: resolved.description,
     credential: resolved.credential,
@@ -237,6 +246,8 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
           ...o,
           ...await joinContext(o),
         })) as GraphClient["removeFromMeeting"],
+    joinWithBody: async (body, o = {}) =>
+      await joinWithBody(http, body, { ...o, dryRun: false }) as CallHandle,
     meetingRoster: async (target, o = {}) => {
       const call = await join(target, {
         ...o,
@@ -267,7 +278,7 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
  * The callback URI when none is given: against a loopback emulator, a loopback address where
  * nothing listens (graphcall polls); against Graph, none can be made up.
  */
-function loopbackDefault(graphUrl: string): string {
+export function loopbackDefault(graphUrl: string): string {
   const host = new URL(graphUrl).hostname;
   if (/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(host)) {
     return "http://127.0.0.1:9/graphcall-polls";

@@ -116,7 +116,16 @@ export function toGraphError(x: FailedExchange): GraphError {
     : `Graph answered ${x.status} ${x.statusText ?? ""}`.trim();
   let code = errorCodeForStatus(x.status);
   let remediation: string | undefined;
-  if (x.status === 403) {
+  // 7504 / 7505 name tenants, not roles: they are said with the meeting's tenant where it is known
+  // (meeting_join.ts), never as a missing permission.
+  if (x.status === 403 && env.code === "7505") {
+    remediation =
+      "the token's tenant is not the call's: use a credential in the meeting's tenant " +
+      "(the tenantId option or AZURE_TENANT_ID)";
+  } else if (x.status === 403 && env.code === "7504") {
+    remediation = "the meeting's tenant has not consented to this app: an admin of that tenant " +
+      "must grant the app's calling permissions";
+  } else if (x.status === 403) {
     const facts = tokenFacts(x.token);
     const appId = facts.appId ?? x.clientId;
     const cloud = x.cloud ?? "Global";
@@ -138,6 +147,7 @@ export function toGraphError(x: FailedExchange): GraphError {
       }) to the app and have an admin consent${consent ? `: ${consent}` : ""}`;
     }
   }
+  remediation ??= fixFor(code, x);
   return new GraphError(
     code,
     message,
@@ -150,4 +160,29 @@ export function toGraphError(x: FailedExchange): GraphError {
     },
     remediation ? { remediation } : {},
   );
+}
+
+/** The fix for the failures that need no token to explain: a 404, throttling, unavailability. */
+function fixFor(code: string, x: FailedExchange): string | undefined {
+  const op = x.operation ? OPERATION_CATALOGUE[x.operation] : undefined;
+  if (code === "not_found" && op?.path.startsWith("/communications/calls/{callId}")) {
+    const callLevel = !op.path.includes("{participantId}") || x.text.includes("9997");
+    return callLevel
+      ? "a call id is the app's own call leg: it exists only while the app is in the meeting, " +
+        "and only for the app that joined it (another app's call, or an ended one, is not " +
+        "found). Join the meeting to get one (joinMeeting() in a script, graphcall meeting " +
+        "join in a shell), or let removeFromMeeting() / graphcall meeting remove join, remove " +
+        "and leave in one step"
+      : "the participant is no longer in the call (they left, or were removed already): list " +
+        "who is there (call.participants() in a script, graphcall participant list in a shell)";
+  }
+  if (code === "throttled") {
+    return "Graph kept throttling after the retries: wait, then run again with fewer requests " +
+      "in flight (the concurrency option)";
+  }
+  if (code === "service_error" && (x.status === 503 || x.status === 502 || x.status === 504)) {
+    return "Graph was unavailable through every retry: try again in a few minutes (the retries " +
+      "and timeout are the maxRetries and timeoutMs options)";
+  }
+  return undefined;
 }

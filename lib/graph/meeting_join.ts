@@ -156,13 +156,36 @@ export async function joinMeeting(
     tenantId: joinTenant(link, options.tenantId),
     callbackUri: checkCallbackUri(options.callbackUri),
   });
+  return await joinWithBody(http, body, options);
+}
+
+/**
+ * Sends a join body as it is (PowerShell's `New-MgCommunicationCall -BodyParameter`) and waits
+ * like {@link joinMeeting}. The body must be an object with a `mediaConfig`; its `callbackUri`,
+ * when given, must be HTTPS (or loopback `http://`).
+ */
+export async function joinWithBody(
+  http: GraphHttp,
+  body: Record<string, unknown>,
+  options: JoinOptions,
+): Promise<CallHandle | DryRunResult> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new InvalidInputError("body", "a join body is a JSON object (a call)");
+  }
+  if (typeof body.mediaConfig !== "object" || body.mediaConfig === null) {
+    throw new InvalidInputError(
+      "body",
+      "a join body needs mediaConfig (Graph refuses one without)",
+    );
+  }
+  if (typeof body.callbackUri === "string") checkCallbackUri(body.callbackUri, "body.callbackUri");
   const r = await runOperation<CallResource>(http, {
     name: "join",
     body,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
   }).catch((e: unknown) => {
-    throw joinRefusal(e, body.tenantId as string, http);
+    throw joinRefusal(e, typeof body.tenantId === "string" ? body.tenantId : "(none given)", http);
   });
   if (isDryRun(r)) return r;
   if (!r.id) {

@@ -32,7 +32,7 @@ export type OperationName =
   | "getCall"
   | "hangUp"
   | "keepAlive"
-  | "getUser"
+  | "lookup"
   | "batch";
 
 /** One Graph operation. */
@@ -177,8 +177,8 @@ export const OPERATION_CATALOGUE: Readonly<Record<OperationName, OperationSpec>>
     clouds: CALLS_CLOUDS,
     checkedAtCreation: true,
   },
-  getUser: {
-    name: "getUser",
+  lookup: {
+    name: "lookup",
     summary: "look up a user",
     method: "GET",
     path: "/users/{userId}",
@@ -210,7 +210,7 @@ export const OPERATION_NAMES: readonly OperationName[] = Object.freeze(
 
 /**
  * The participant operations (the roles doctor checks and the tenant-setup script lists by
- * default; the meeting path adds `join` and `getUser`).
+ * default; the meeting path adds `join` and `lookup`).
  */
 export const PARTICIPANT_OPERATIONS: readonly OperationName[] = Object.freeze([
   "remove",

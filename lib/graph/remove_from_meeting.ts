@@ -311,7 +311,7 @@ async function dryRun(
   for (const c of checked) {
     if (c.kind === "user" && isUpn(c.value)) {
       await describe({
-        name: "getUser",
+        name: "lookup",
         params: { userId: c.value },
         query: { $select: "id,displayName,userPrincipalName,mail" },
       });

@@ -46,7 +46,7 @@ export async function resolveUser(
   if (isGuid(key) && !options.lookUpIds) return { id: key };
   try {
     const r = await sendOperation<DirectoryUser>(http, {
-      name: "getUser",
+      name: "lookup",
       params: { userId: upnOrId.trim() },
       fields: { userId: field },
       query: { $select: "id,displayName,userPrincipalName,mail" },

@@ -38,6 +38,9 @@ import {
 } from "./check_claims.ts";
 import { clockCheck, type ClockSkewLimits } from "./check_clock.ts";
 import { policyCheck } from "./check_policy.ts";
+import { meetingTenantCheck, userLookupCheck } from "./check_meeting.ts";
+import { parseJoinUrl } from "../graph/join_url.ts";
+import { isUpn, userPathSegment } from "../graph/user_key.ts";
 import { probeCheck } from "./check_probe.ts";
 import type { DoctorReport, Finding } from "./doctor_check.ts";
 import { finding } from "./doctor_check.ts";
@@ -60,6 +63,13 @@ export interface DiagnoseOptions extends CredentialOptions {
   emulatorAdminUrl?: string;
   /** Clock-skew thresholds (warn above 60 s, fail above 300 s by default). */
   clockSkew?: ClockSkewLimits;
+  /**
+   * A meeting's join link: checks the roles to join it, its cloud and tenant against the
+   * credential's. Nothing is joined.
+   */
+  joinUrl?: string;
+  /** People to remove from that meeting by UPN: each is looked up (User.Read.All). */
+  users?: readonly string[];
 }
 
 /** The cloud offers the participants API. */
@@ -149,9 +159,14 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
       );
     }
   }
+  const link = options.joinUrl === undefined ? undefined : parseJoinUrl(options.joinUrl, "joinUrl");
+  (options.users ?? []).forEach((u, i) => userPathSegment(u, `users[${i}]`));
+  const upns = (options.users ?? []).filter(isUpn);
   const required = new Set<OperationName>(
     options.operations ?? (callId ? ["remove", "list"] : ["remove"]),
   );
+  if (link) required.add("join");
+  if (upns.length > 0) required.add("lookup");
   const findings: Finding[] = [cloudCheck(cloud)];
 
   // Credential and certificate.
@@ -209,7 +224,11 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
       findings.push(tokenFailure(e, resolved));
     }
   }
-  const roleOps = PARTICIPANT_OPERATIONS;
+  const roleOps: OperationName[] = [
+    ...PARTICIPANT_OPERATIONS,
+    ...(link ? ["join" as const] : []),
+    ...(upns.length > 0 ? ["lookup" as const] : []),
+  ];
   if (resolved && claims) {
     findings.push(tenantCheck(claims, resolved.tenantId, resolved.clientId));
     findings.push(audienceCheck(claims, cloud));
@@ -246,6 +265,35 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
         tenant: consentTenant(resolved.tenantId),
       }),
     );
+  }
+
+  // The meeting path: the link's tenant, the people.
+  if (link) {
+    findings.push(meetingTenantCheck(link, {
+      cloud,
+      tokenTenant: claims?.tid,
+      clientId: resolved?.clientId,
+    }));
+  }
+  if (upns.length > 0) {
+    if (!resolved || !claims) {
+      findings.push(skipped("users", "People looked up (User.Read.All)", "no token"));
+    } else {
+      const http = new GraphHttp({
+        graphUrl,
+        credential: resolved.credential,
+        fetch: doFetch,
+        cloud: cloud.name,
+        clientId: resolved.clientId,
+      });
+      findings.push(
+        await userLookupCheck(http, upns, {
+          clientId: resolved.clientId,
+          cloud,
+          tenant: consentTenant(resolved.tenantId),
+        }),
+      );
+    }
   }
 
   // Tenant policy.

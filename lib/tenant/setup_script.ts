@@ -93,7 +93,7 @@ const VERSION_RE = /^\d{1,4}\.\d{1,4}\.\d{1,4}$/;
 
 /** The permissions each operation needs, in a stable order. */
 export function operationPermissions(): OperationPermission[] {
-  return PARTICIPANT_OPERATIONS.map((operation) => ({
+  return [...PARTICIPANT_OPERATIONS, "join" as const, "lookup" as const].map((operation) => ({
     operation,
     roles: requiredRoles(operation),
   }));

@@ -1,51 +1,39 @@
 /**
  * `graphcall completions bash|zsh|pwsh`: prints a completion script generated from the command
- * tree.
+ * tree's specs. Hidden options (`--client-secret`, always refused) are not offered.
  *
  * @module
  */
 
-import { Argument, Command } from "npm:@commander-js/extra-typings@15.1.0";
-import { type CompletionNode, completionScript, SHELLS } from "../completions.ts";
-import type { Io } from "../io.ts";
+import { type CompletionNode, completionScript, type Shell } from "../completions.ts";
+import { ROOT } from "../command_tree.ts";
+import { defineCommand } from "../command.ts";
+import { HELP_OPTION, VERSION_OPTION } from "../parse_argv.ts";
+import type { CommandSpec } from "../spec.ts";
 
-/** A command tree as completion sees it. */
-export interface TreeSource {
-  name(): string;
-  options: readonly { long?: string | undefined; short?: string | undefined }[];
-  commands: readonly TreeSource[];
-}
-
-/** Turns a commander command into a completion node (with `--help`). */
-export function completionNode(command: TreeSource): CompletionNode {
-  const flags = command.options.flatMap((o) => [o.long, o.short]).filter((f): f is string =>
-    f !== undefined
-  );
+/** A command spec as completion sees it: its visible flags (and `--help`) and subcommands. */
+export function completionNode(command: CommandSpec, root = true): CompletionNode {
+  const options = [
+    ...(root ? [VERSION_OPTION] : []),
+    ...(command.options ?? []),
+    HELP_OPTION,
+  ].filter((o) => !o.hidden);
   return {
-    name: command.name(),
-    flags: [...flags, "--help"],
-    children: command.commands.map(completionNode),
+    name: command.name,
+    flags: options.flatMap((o) => [o.flag, ...(o.short ? [o.short] : [])]),
+    children: (command.commands ?? []).map((c) => completionNode(c, false)),
   };
 }
 
-/**
- * Builds the `completions` command. `fullTree` builds the complete program (every command
- * loaded), since lazily loaded commands are placeholders in the running one.
- */
-export function completionsCommand(
-  io: Io,
-  setExit: (code: number) => void,
-  fullTree: () => Promise<TreeSource>,
-) {
-  return new Command("completions")
-    .description("print a shell completion script")
-    .addArgument(new Argument("<shell>", "bash, zsh or pwsh").choices(SHELLS))
-    .addHelpText(
-      "after",
-      "\nExample:\n  source <(graphcall completions bash)\n  graphcall completions pwsh | Out-String | Invoke-Expression",
-    )
-    .action(async (shell) => {
-      io.out(completionScript(shell, completionNode(await fullTree())));
-      setExit(0);
+export default defineCommand<{ shell: Shell }>({
+  parse: (_raw, { args }) => ({ shell: args[0] as Shell }),
+  run: ({ shell }) => {
+    const script = completionScript(shell, completionNode(ROOT));
+    return Promise.resolve({
+      command: "completions",
+      result: { shell, script },
+      human: () => script,
+      essential: true,
     });
-}
+  },
+});

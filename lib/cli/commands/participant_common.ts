@@ -7,11 +7,7 @@
 
 import { GraphError, InvalidInputError } from "../../errors.ts";
 import type { BulkItem, BulkRunResult } from "../bulk_run.ts";
-
-/** Collects a repeatable option. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+import type { FailedItem } from "../output.ts";
 
 /** Parses `--concurrency N` (1 to 64, default 4). */
 export function parseConcurrency(value: string | undefined): number {
@@ -28,6 +24,8 @@ export function outcomeText(item: BulkItem): string {
   switch (item.outcome) {
     case "alreadyGone":
       return "already gone";
+    case "alreadyInvited":
+      return "already invited (earlier run)";
     case "notStarted":
       return "not started";
     case "failed":
@@ -41,6 +39,7 @@ export function outcomeText(item: BulkItem): string {
 export function bulkTail(run: BulkRunResult): string {
   const c = run.counts;
   return (c.alreadyGone ? `; ${c.alreadyGone} already gone` : "") +
+    (c.alreadyInvited ? `; ${c.alreadyInvited} already invited by an earlier run` : "") +
     (c.failed ? `; ${c.failed} failed` : "") +
     (c.notStarted ? `; ${c.notStarted} not started` : "") +
     (run.earlier ? ` (${run.earlier} done by an earlier run)` : "") +
@@ -54,12 +53,29 @@ export function bulkResult(callId: string, run: BulkRunResult, main: string) {
     callId,
     [main]: c[main] ?? 0,
     ...(main === "removed" ? { alreadyGone: c.alreadyGone ?? 0 } : {}),
+    ...(main === "invited" ? { alreadyInvited: c.alreadyInvited ?? 0 } : {}),
     failed: c.failed ?? 0,
     notStarted: c.notStarted ?? 0,
     ...(run.interrupted ? { interrupted: run.interrupted } : {}),
     ...(run.earlier ? { earlier: run.earlier } : {}),
     items: run.items,
   };
+}
+
+/** Why an item failed, and what to do: `message; fix: ...` (empty for items that did not fail). */
+export function failureReason(item: BulkItem): string {
+  if (item.outcome !== "failed" || !item.error) return "";
+  const fix = typeof item.error.remediation === "string" ? `; fix: ${item.error.remediation}` : "";
+  return `${item.error.message}${fix}`;
+}
+
+/** The failed items of a run, for their GitHub Actions annotations. */
+export function failedItems(run: BulkRunResult): FailedItem[] {
+  return run.items.filter((i) => i.outcome === "failed").map((i) => ({
+    subject: i.participantId,
+    message: i.error?.message ?? "failed",
+    ...(typeof i.error?.remediation === "string" ? { fix: i.error.remediation } : {}),
+  }));
 }
 
 /** A not-found removal, said with the call and the participant; other errors as they are. */
