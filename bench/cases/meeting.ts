@@ -44,6 +44,14 @@ export async function meetingDriver(ctx: BenchContext): Promise<MeetingDriver> {
   }
 }
 
+/** A loopback port free a moment ago (for `--listen`). */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
 /** Runs the meeting-removal benchmark. */
 export async function benchMeetingRemove(
   ctx: BenchContext,
@@ -57,29 +65,48 @@ export async function benchMeetingRemove(
     GC_PERSON: MEETING.personUpn,
     GC_CALLBACK_URI: sinkUrl,
   });
+  const cliAuth = [
+    "--emulator",
+    ctx.emulator.graphUrl,
+    "--tenant",
+    IDS.tenantId,
+    "--client-id",
+    IDS.clientId,
+    "--certificate",
+    ctx.cred.pemPath,
+  ];
   const specs: Record<string, ChildSpec> = {
     polling: driver === "cli"
       ? graphcallCli([
-        "--emulator",
-        ctx.emulator.graphUrl,
-        "--tenant",
-        IDS.tenantId,
-        "--client-id",
-        IDS.clientId,
-        "--certificate",
-        ctx.cred.pemPath,
+        ...cliAuth,
         "meeting",
         "remove",
         "--join-url",
         joinUrl,
         "--user",
         MEETING.personUpn,
-      ], { GRAPHCALL_CALLBACK_URI: sinkUrl })
+        "--callback-uri",
+        sinkUrl,
+      ])
       : denoScript("graphcall/meeting_remove.ts", env),
-    notifications: denoScript("graphcall/meeting_remove.ts", {
-      ...env,
-      GC_NOTIFICATION_JWKS: ctx.emulator.notificationJwksUrl,
-    }),
+    notifications: driver === "cli"
+      ? graphcallCli([
+        ...cliAuth,
+        "meeting",
+        "remove",
+        "--join-url",
+        joinUrl,
+        "--user",
+        MEETING.personUpn,
+        "--listen",
+        `127.0.0.1:${freePort()}`,
+        "--notification-keys",
+        ctx.emulator.notificationJwksUrl,
+      ])
+      : denoScript("graphcall/meeting_remove.ts", {
+        ...env,
+        GC_NOTIFICATION_JWKS: ctx.emulator.notificationJwksUrl,
+      }),
     official: nodeScript("meeting_remove.mjs", env),
   };
 
@@ -103,6 +130,9 @@ export async function benchMeetingRemove(
   const how = driver === "cli"
     ? "graphcall meeting remove (the CLI, deno run cli.ts)"
     : "graphcall removeFromMeeting (a deno run script over the library)";
+  const howListen = driver === "cli"
+    ? "graphcall meeting remove --listen (the CLI, a notification listener)"
+    : "graphcall removeFromMeeting with a notification listener (library script)";
   const official = { label: "Graph JS client", samples: samples.get("official")! };
   const rows = [
     rowOf(
@@ -113,7 +143,7 @@ export async function benchMeetingRemove(
     rowOf("meeting.polling", `${how}, polling`, samples.get("polling")!, { anchor: official }),
     rowOf(
       "meeting.notifications",
-      "graphcall removeFromMeeting with a notification listener (library script)",
+      howListen,
       samples.get("notifications")!,
       { anchor: official },
     ),
