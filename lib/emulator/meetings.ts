@@ -7,7 +7,7 @@
  */
 
 import { InvalidInputError } from "../errors.ts";
-import type { EmulatedCall, EmulatedParticipant } from "./state.ts";
+import type { EmulatedCall, EmulatedParticipant } from "./emulated_call.ts";
 
 /** A person in a seeded meeting: a seeded user, or a full identity set. */
 export interface AttendeeSpec {

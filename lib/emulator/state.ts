@@ -10,7 +10,8 @@ import { dirname, isAbsolute, join } from "node:path";
 import { getCloud } from "../clouds.ts";
 import type { CloudName } from "../clouds.ts";
 import { InvalidInputError } from "../errors.ts";
-import type { CallLife, CallState, ResultInfo } from "./call_life.ts";
+import type { CallState, ResultInfo } from "./call_life.ts";
+import type { EmulatedCall, EmulatedParticipant } from "./emulated_call.ts";
 import {
   type AttendeeSpec,
   buildMeeting,
@@ -22,6 +23,7 @@ import {
 } from "./meetings.ts";
 
 export type { AttendeeSpec, MeetingSpec } from "./meetings.ts";
+export type { EmulatedCall, EmulatedParticipant } from "./emulated_call.ts";
 
 /** A certificate registered on an app: inline PEM or a path relative to the state file. */
 export interface CertificateSpec {
@@ -254,35 +256,6 @@ export interface TenantSnapshot extends Omit<TenantSpec, "calls" | "meetings" | 
 export interface StateSnapshot extends Omit<EmulatorStateSpec, "tenants"> {
   /** The tenants. */
   tenants: TenantSnapshot[];
-}
-
-/** A live participant. */
-export interface EmulatedParticipant {
-  /** The id. */
-  id: string;
-  /** The identity set. */
-  identity: Record<string, unknown>;
-  /** Whether the participant is muted. */
-  isMuted: boolean;
-  /** Whether the participant waits in the lobby. */
-  isInLobby: boolean;
-  /** Whether the server muted the participant (`mediaStreams[].serverMuted`). */
-  serverMuted?: boolean;
-}
-
-/** A live call. */
-export interface EmulatedCall {
-  /** The id. */
-  id: string;
-  /** The app that owns the call (a seeded call without one: the tenant's first app). */
-  appId: string | undefined;
-  /** The roster the call sees: its own, or its meeting's (shared with the meeting's calls). */
-  participants: Map<string, EmulatedParticipant>;
-  /** The meeting the call is joined to. */
-  meetingId?: string;
-  /** The call's life (state, lobby, keep-alive, callback); absent for a call seeded without a
-   * meeting, which is always established. */
-  life?: CallLife;
 }
 
 /** A live tenant. */
