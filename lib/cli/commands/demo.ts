@@ -190,7 +190,7 @@ export default defineCommand<DemoOptions>({
 
 /** The guard's story: Adele is banned; she is there, rejoins twice, and is removed each time. */
 async function guardStory(
-  deps: CommandDeps,
+  _deps: CommandDeps,
   say: (text: string) => void,
   step: (argv: string[]) => Promise<number>,
   link: string,
