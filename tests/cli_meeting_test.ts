@@ -258,22 +258,6 @@ Deno.test("meeting participants and meeting join leave no call behind; call get 
   assert.match(again.stderr, /fix: a call id is the app's own call leg/);
 });
 
-Deno.test("PowerShell names: Get-MgCommunicationCall and Remove-MgCommunicationCall", async () => {
-  await using w = await world();
-  const { secretToken, join: joinPlain } = await import("./support/meeting_world.ts");
-  const kept = await joinPlain(w.emulator, await secretToken(w.emulator, M.botA));
-  const got = await runMain(["Get-MgCommunicationCall", "-CallId", kept.id], {
-    env: env(w.emulator),
-  });
-  assert.equal(got.code, 0, got.stderr);
-  assert.match(got.stdout, new RegExp(kept.id));
-  const hung = await runMain(["Remove-MgCommunicationCall", "-CallId", kept.id], {
-    env: env(w.emulator),
-  });
-  assert.equal(hung.code, 0, hung.stderr);
-  assert.deepEqual(liveCalls(w.emulator), []);
-});
-
 Deno.test("Ctrl-C while the app waits in the lobby: exit 130 and no call of the app is left", async () => {
   await using w = await world({ lobbyTimeoutMs: 3_600_000 });
   const child = new Deno.Command(Deno.execPath(), {

@@ -90,7 +90,11 @@ test("Tab completes command and flag prefixes, PowerShell names in any case, and
       "--pass-thru",
     ]],
     ["graphcall tenant setup --app-", ["--app-id", "--app-only-admin"]],
-    ["graphcall remove-mgcomm", ["Remove-MgCommunicationCallParticipant"]],
+    ["graphcall remove-mgcomm", [
+      "Remove-MgCommunicationCallParticipant",
+      "Remove-MgCommunicationCall",
+    ]],
+    ["graphcall new-mgcomm", ["New-MgCommunicationCall"]],
     ["graphcall Set-Cs", ["Set-CsApplicationMeetingConfiguration"]],
     ["graphcall Remove-MgCommunicationCallParticipant -Ca", ["-CallId"]],
     ["graphcall Remove-MgCommunicationCallParticipant -CallId c1 -P", [
@@ -98,6 +102,8 @@ test("Tab completes command and flag prefixes, PowerShell names in any case, and
       "-PassThru",
     ]],
     ["graphcall Set-CsApplicationMeetingConfiguration -A", ["-AllowRemoveParticipantAppIds"]],
+    ["graphcall Remove-MgCommunicationCall -CallId c1 -P", ["-PassThru"]],
+    ["graphcall New-MgCommunicationCall -B", ["-BodyParameter"]],
   ];
   const offered = await complete(cases.map(([line]) => ({ line })));
   cases.forEach(([line, expected], i) => assert.deepEqual(offered[i], expected, line));
@@ -112,6 +118,13 @@ test("PowerShell parameters graphcall refuses are not offered", async () => {
   }
   for (const name of ["-Search", "-Skip", "-ExpandProperty", "-ErrorAction", "-Proxy"]) {
     assert.ok(!get!.includes(name), name);
+  }
+  const [join] = await complete([{ line: "graphcall New-MgCommunicationCall -" }]);
+  for (const name of ["-BodyParameter", "-WhatIf", "-Confirm", "-Verbose"]) {
+    assert.ok(join!.includes(name), name);
+  }
+  for (const name of ["-MeetingInfo", "-ChatInfo", "-TenantId", "-CallbackUri", "-Headers"]) {
+    assert.ok(!join!.includes(name), name);
   }
 });
 

@@ -76,10 +76,29 @@ async function runEmulatorCommand(env: Record<string, string>, cwd: string): Pro
   return { code: status.code, stdout, stderr };
 }
 
+const MEETING_THREAD = "19:meeting_c2VjcmV0cy1oYXJuZXNz@thread.v2";
+
 Deno.test("no secret reaches stdout, stderr, GITHUB_OUTPUT, the step summary, the token cache or the emulator's log, for any command with --debug in Actions mode", async () => {
   const cert = await appCertificate();
   const formats = keyFormats(cert);
-  await using t = await startTestEmulator({ state: { tenants: cloudTenants(cert) } });
+  // The Global tenant also holds a meeting in progress, so the meeting commands run too.
+  const tenants = cloudTenants(cert);
+  const global = tenants.find((x) => x.cloud === "Global")!;
+  global.apps![0]!.roles = [...global.apps![0]!.roles ?? [], "User.Read.All"];
+  global.users = [{
+    id: IDS.adeleUser,
+    displayName: "Adele Vance",
+    userPrincipalName: "adele@contoso.onmicrosoft.com",
+  }];
+  global.meetings = [{
+    id: "sync",
+    organizer: IDS.adeleUser,
+    threadId: MEETING_THREAD,
+    joinMeetingId: "1234567890",
+    lobby: "open",
+    attendees: [{ user: IDS.adeleUser }, { identity: { phone: { id: "+14255550100" } } }],
+  }];
+  await using t = await startTestEmulator({ state: { tenants } });
   const dir = await Deno.makeTempDir({ prefix: "graphcall-secrets-harness-" });
   const encrypted = `${dir}/app.pem`;
   await Deno.writeTextFile(encrypted, cert.certificatePem + formats.encryptedPkcs8);
@@ -156,8 +175,16 @@ Deno.test("no secret reaches stdout, stderr, GITHUB_OUTPUT, the step summary, th
   const globalHelp = await runCli(["--help"]);
   assert.match(globalHelp.stdout, /--debug/, "this build has --debug");
 
+  const joinUrl = `https://teams.microsoft.com/l/meetup-join/${
+    encodeURIComponent(MEETING_THREAD)
+  }/0?context=${encodeURIComponent(JSON.stringify({ Tid: IDS.tenantId, Oid: IDS.adeleUser }))}`;
   const credentialed: [string, string[]][] = [
     ...present,
+    ["meeting participants", ["meeting", "participants", "--join-url", joinUrl]],
+    [
+      "meeting remove",
+      ["meeting", "remove", "--join-url", joinUrl, "--user", "adele@contoso.onmicrosoft.com"],
+    ],
     ["token --show-claims", ["token", "--show-claims"]],
     ["doctor", ["doctor", ...call]],
   ];
@@ -215,6 +242,14 @@ Deno.test("no secret reaches stdout, stderr, GITHUB_OUTPUT, the step summary, th
     },
     dir,
   );
+
+  // The meeting commands ran for real (a credential that works took the whole path).
+  for (const command of ["meeting participants", "meeting remove"]) {
+    assert.ok(
+      runs.some((r) => r.label.startsWith(`${command} (`) && r.result?.code === 0),
+      `${command} succeeded with some credential`,
+    );
+  }
 
   // Scan.
   const findings: string[] = [];

@@ -517,6 +517,10 @@ const MEETING_JOIN: CommandSpec = {
       description: "a join body as JSON from a file or - (New-MgCommunicationCall -BodyParameter)",
     },
     { flag: "--what-if", description: "print the join request and send nothing" },
+    {
+      flag: "--confirm",
+      description: "ask before joining (refuses without a terminal unless --yes)",
+    },
   ],
   footer: 'Example:\n  graphcall meeting join --join-url "$JOIN_URL" --stay\n' +
     "  graphcall participant list --call CALL_ID   # meanwhile, in another terminal",
@@ -593,8 +597,17 @@ const COMMANDS: readonly CommandSpec[] = [
       {
         name: "hang-up",
         summary: "leave the call: only the app's leg ends, the meeting goes on",
-        options: [CALL_REQUIRED, WHAT_IF_SEND_NOTHING],
-        footer: "Example:\n  graphcall call hang-up --call CALL_ID",
+        options: [
+          CALL_REQUIRED,
+          WHAT_IF_SEND_NOTHING,
+          {
+            flag: "--confirm",
+            description: "ask before hanging up (refuses without a terminal unless --yes)",
+          },
+          { flag: "--pass-thru", description: "print true on success (Remove-Mg... -PassThru)" },
+        ],
+        footer: "Example:\n  graphcall call hang-up --call CALL_ID\n\n" +
+          "A --confirm answered no sends nothing and exits 0 (outcome: declined).",
         load: () => load(import("./commands/call_hang_up.ts")),
       },
     ],

@@ -186,6 +186,40 @@ const optionalIn = (...sets: string[]) => Object.fromEntries(sets.map((s) => [s,
 
 const IDENTITY_HINT = '(a file or - with {"callId", "participantId"} JSON)';
 
+/** New-MgCommunicationCall's expanded parameters: the properties of the call it creates. */
+const CALL_PROPERTIES: readonly string[] = [
+  "AdditionalProperties",
+  "AudioRoutingGroups",
+  "CallChainId",
+  "CallOptions",
+  "CallRoutes",
+  "CallbackUri",
+  "ChatInfo",
+  "ContentSharingSessions",
+  "Direction",
+  "Id",
+  "IncomingContext",
+  "MediaConfig",
+  "MediaState",
+  "MeetingInfo",
+  "MyParticipantId",
+  "Operations",
+  "Participants",
+  "RequestedModalities",
+  "ResultInfo",
+  "Source",
+  "State",
+  "Subject",
+  "Targets",
+  "TenantId",
+  "ToneInfo",
+  "Transcription",
+];
+
+const JOIN_BODY_HINT =
+  "give the whole call body with -BodyParameter FILE (JSON), or let graphcall " +
+  "build it: graphcall meeting join --join-url URL";
+
 /** Every cmdlet graphcall accepts, from parity.md, with the real cmdlets' parameters. */
 export const POWERSHELL_ALIASES: readonly PowerShellAlias[] = [
   {
@@ -329,6 +363,76 @@ export const POWERSHELL_ALIASES: readonly PowerShellAlias[] = [
         name: "Headers",
         unsupported: "graphcall sends extra headers on a single removal only",
       },
+      ...GRAPH_SDK_TRANSPORT,
+      WHAT_IF,
+      CONFIRM,
+    ],
+  },
+  {
+    cmdlet: "New-MgCommunicationCall",
+    command: ["meeting", "join"],
+    defaultSet: "CreateExpanded",
+    parameters: [
+      { name: "BodyParameter", flag: "--body", sets: mandatoryIn("Create") },
+      RESPONSE_HEADERS,
+      ...CALL_PROPERTIES.map((name): AliasParameter => ({
+        name,
+        sets: optionalIn("CreateExpanded"),
+        unsupported: JOIN_BODY_HINT,
+      })),
+      { name: "Headers", unsupported: "graphcall sends no extra headers when it joins" },
+      ...GRAPH_SDK_TRANSPORT,
+      WHAT_IF,
+      CONFIRM,
+    ],
+  },
+  {
+    cmdlet: "Get-MgCommunicationCall",
+    command: ["call", "get"],
+    defaultSet: "Get",
+    parameters: [
+      { name: "CallId", flag: "--call", sets: mandatoryIn("Get") },
+      {
+        name: "InputObject",
+        sets: mandatoryIn("GetViaIdentity"),
+        unsupported: "give -CallId (the app's call id)",
+      },
+      {
+        name: "ExpandProperty",
+        aliases: ["Expand"],
+        unsupported: "graphcall shows the call itself; list its participants with " +
+          "graphcall participant list --call ID",
+      },
+      {
+        name: "Property",
+        aliases: ["Select"],
+        unsupported: "graphcall shows the whole call; take the properties you need from " +
+          "--output json",
+      },
+      RESPONSE_HEADERS,
+      { name: "Headers", unsupported: "graphcall sends no extra headers when reading a call" },
+      ...GRAPH_SDK_TRANSPORT,
+    ],
+  },
+  {
+    cmdlet: "Remove-MgCommunicationCall",
+    command: ["call", "hang-up"],
+    defaultSet: "Delete",
+    parameters: [
+      { name: "CallId", flag: "--call", sets: mandatoryIn("Delete") },
+      {
+        name: "InputObject",
+        sets: mandatoryIn("DeleteViaIdentity"),
+        unsupported: "give -CallId (the app's call id)",
+      },
+      {
+        name: "IfMatch",
+        unsupported: "Graph's hang-up (DELETE /communications/calls/{id}) takes no If-Match " +
+          "header; leave it out",
+      },
+      RESPONSE_HEADERS,
+      { name: "Headers", unsupported: "graphcall sends no extra headers when hanging up" },
+      PASS_THRU,
       ...GRAPH_SDK_TRANSPORT,
       WHAT_IF,
       CONFIRM,

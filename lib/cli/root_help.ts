@@ -96,6 +96,9 @@ PowerShell names (case-insensitive, parameters by unambiguous prefix):
                                                participant get (-ParticipantId)
   Invoke-MgInviteCommunicationCallParticipant  participant invite
   Invoke-MgMuteCommunicationCallParticipant    participant mute
+  New-MgCommunicationCall                      meeting join
+  Get-MgCommunicationCall                      call get
+  Remove-MgCommunicationCall                   call hang-up
   Get-MgEnvironment                            clouds
   Get-MgContext                                token --show-claims
   New-SelfSignedCertificate                    cert new

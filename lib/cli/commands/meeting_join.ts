@@ -4,7 +4,7 @@
  * once (a check that it can join); with `--stay` it stays in the call, keeping it alive, until
  * Ctrl-C or SIGTERM, then hangs up: meanwhile `graphcall participant ... --call ID` commands work
  * on that call. `--body FILE` (PowerShell's `New-MgCommunicationCall -BodyParameter`) sends a
- * join body as it is instead.
+ * join body as it is instead. `--confirm` asks before joining (a "no" sends nothing, exit 0).
  *
  * @module
  */
@@ -12,6 +12,7 @@
 import { GraphcallError, InvalidInputError } from "../../errors.ts";
 import type { CallHandle } from "../../graph/call.ts";
 import { defineCommand } from "../command.ts";
+import { confirmAction, declined } from "../confirm.ts";
 import { flag, text } from "../raw_options.ts";
 import { renderDryRuns } from "../render.ts";
 import { sanitise } from "../sanitise.ts";
@@ -34,6 +35,8 @@ export interface MeetingJoinOptions extends Partial<MeetingOptions> {
   body?: Record<string, unknown>;
   /** `--what-if`. */
   whatIf: boolean;
+  /** `--confirm`: ask before joining. */
+  confirm: boolean;
 }
 
 export default defineCommand<MeetingJoinOptions>({
@@ -50,10 +53,24 @@ export default defineCommand<MeetingJoinOptions>({
       return {
         stay: flag(raw, "stay"),
         whatIf: flag(raw, "whatIf"),
+        confirm: flag(raw, "confirm"),
         body: body as Record<string, unknown>,
       };
     }
-    return { ...parseMeetingOptions(raw), stay: flag(raw, "stay"), whatIf: flag(raw, "whatIf") };
+    if (raw.joinUrl === undefined) {
+      throw new InvalidInputError(
+        "--join-url",
+        "give the meeting's join link (https://teams.microsoft.com/l/meetup-join/... or " +
+          "/meet/...), or a whole join body with --body FILE (New-MgCommunicationCall " +
+          "-BodyParameter)",
+      );
+    }
+    return {
+      ...parseMeetingOptions(raw),
+      stay: flag(raw, "stay"),
+      whatIf: flag(raw, "whatIf"),
+      confirm: flag(raw, "confirm"),
+    };
   },
 
   async run(o, deps) {
@@ -75,6 +92,14 @@ export default defineCommand<MeetingJoinOptions>({
       }
       if (!("dryRun" in run)) throw new GraphcallError("internal", "--what-if must not send");
       return { command: COMMAND, result: run, human: (paint) => renderDryRuns([run], paint) };
+    }
+    if (o.confirm) {
+      const question = o.body
+        ? "Join the call this body describes as the app (it shows in the roster)?"
+        : "Join the meeting as the app (it shows in the roster)?";
+      if (!await confirmAction(deps.io, question, deps.globals.yes === true)) {
+        return declined(COMMAND, o.body ? {} : { joinUrl: (o as MeetingOptions).joinUrl });
+      }
     }
     const client = await deps.connect();
     const listening = o.link
