@@ -113,7 +113,7 @@ export const FULL: BenchConfig = Object.freeze({
   throughputReps: 3,
   importReps: 15,
   emulatorSpawns: 10,
-  wrkSeconds: 5,
+  wrkSeconds: 3,
   joinDelayMs: 500,
   meetingReps: 8,
   guardRejoins: 10,
