@@ -64,11 +64,12 @@ export interface ExchangeLimits {
 class BudgetSpent extends Error {}
 
 /**
- * Reads a response body as text, refusing more than `maxBytes` (by `Content-Length` first, then
- * while reading). Returns undefined when the body is too large.
+ * Reads a body (a response's, or a request's a server received) as text, refusing more than
+ * `maxBytes` (by `Content-Length` first, then while reading). Returns undefined when the body is
+ * too large.
  */
 export async function readCappedText(
-  response: Response,
+  response: Pick<Response, "headers" | "body">,
   maxBytes: number,
 ): Promise<string | undefined> {
   const declared = Number(response.headers.get("content-length") ?? "");

@@ -292,3 +292,51 @@ Deno.test("Ctrl-C while the app waits in the lobby: exit 130 and no call of the 
   assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
   assert.deepEqual(liveCalls(w.emulator), []);
 });
+
+Deno.test("meeting remove --journal records each person; --resume skips the done and joins again for the rest", async () => {
+  await using w = await world();
+  const dir = await Deno.makeTempDir();
+  const journal = `${dir}/run.jsonl`;
+  const first = await runMain([
+    "meeting",
+    "remove",
+    "--join-url",
+    LONG(),
+    "--user",
+    M.adele,
+    "--user",
+    "olga@contoso.onmicrosoft.com",
+    "--journal",
+    journal,
+    "--output",
+    "json",
+  ], { env: env(w.emulator) });
+  assert.equal(first.code, 4, first.stdout);
+  assert.deepEqual(
+    json(first.stdout).result.people.map((p: { outcome: string }) => p.outcome),
+    ["removed", "notFound"],
+  );
+  // Olga joins the meeting; the resumed run removes her and does not touch Adele again
+  const olga = w.emulator.addAttendee(M.tenantId, "allhands", { user: M.organizer });
+  w.emulator.clearRequests();
+  const resumed = await runMain(["meeting", "remove", "--resume", journal, "--output", "json"], {
+    env: env(w.emulator),
+  });
+  assert.equal(resumed.code, 0, resumed.stdout);
+  const doc = json(resumed.stdout);
+  assert.equal(doc.result.earlier, 1);
+  assert.deepEqual(doc.result.people.map((p: { outcome: string }) => p.outcome), [
+    "removed",
+    "removed",
+  ]);
+  assert.deepEqual(
+    doc.result.people[1].participants.map((p: { id: string }) => p.id),
+    [olga],
+  );
+  const deletes = w.emulator.requests.filter((r) =>
+    r.method === "DELETE" && r.path.includes("/participants/")
+  );
+  assert.equal(deletes.length, 1, "Adele, done by the first run, is not removed again");
+  assert.deepEqual(liveCalls(w.emulator), []);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -177,3 +177,49 @@ Deno.test("guard rules are checked before anything is sent; a display name is ne
   }
   assert.equal(world.emulator.requests.length, 0);
 });
+
+Deno.test("with a listener, a rejoin is removed from the roster notification, without waiting for a poll", async () => {
+  await using world = await startMeetingWorld({ clock: Date.now, joinDelayMs: 0 });
+  const { listenForNotifications } = await import("../lib/graph/notification_listener.ts");
+  const listener = await listenForNotifications({
+    appId: M.botA,
+    keys: world.emulator.notificationJwksUrl,
+  });
+  try {
+    const graph = await connect({
+      tenantId: M.tenantId,
+      clientId: M.botA,
+      clientSecret: M.secret,
+      emulatorUrl: world.emulator.graphUrl,
+      callbackUri: listener.url,
+      env: {},
+    });
+    const stop = new AbortController();
+    let rejoinedAt = 0;
+    let latency = -1;
+    let removals = 0;
+    await graph.guardMeeting(LINK, { users: [M.adele] }, {
+      signal: stop.signal,
+      pollIntervalMs: 60_000, // a poll would come far too late: only the notification can do it
+      keepAliveIntervalMs: 0,
+      notifications: listener,
+      rosterNotifications: listener,
+      onEvent: (e) => {
+        if (e.type !== "removed") return;
+        removals++;
+        if (removals === 1) {
+          rejoinedAt = performance.now();
+          world.emulator.addAttendee(M.tenantId, "allhands", { user: M.adele });
+        } else {
+          latency = performance.now() - rejoinedAt;
+          stop.abort();
+        }
+      },
+    });
+    assert.equal(removals, 2);
+    assert.ok(latency >= 0 && latency < 5000, `removed ${Math.round(latency)} ms after the rejoin`);
+    assert.ok(listener.accepted > 0);
+  } finally {
+    await listener.close();
+  }
+});

@@ -322,3 +322,38 @@ Deno.test("with a listener, the join is established by the signed notification",
     await listener.close();
   }
 });
+
+Deno.test("against Graph (not loopback), a join needs an HTTPS callback URI; nothing is sent without one", async () => {
+  const sent: string[] = [];
+  const graph = await connect({
+    tenantId: M.tenantId,
+    clientId: M.botA,
+    accessToken: [
+      btoa(JSON.stringify({ alg: "RS256" })),
+      btoa(JSON.stringify({
+        aud: "https://graph.microsoft.com",
+        tid: M.tenantId,
+        appid: M.botA,
+        exp: Math.floor(Date.now() / 1000) + 3600,
+      })),
+      "c2ln",
+    ].join(".").replace(/=/g, ""),
+    env: {},
+    fetch: (input) => {
+      sent.push(String(input));
+      return Promise.resolve(new Response(null, { status: 500 }));
+    },
+  });
+  await assert.rejects(graph.joinMeeting(LONG), (e) => {
+    assert.ok(e instanceof GraphcallError);
+    assert.equal(e.code, "invalid_input");
+    assert.match(e.message, /callback URI/);
+    assert.match(e.message, /GRAPHCALL_CALLBACK_URI/);
+    return true;
+  });
+  await assert.rejects(
+    graph.joinMeeting(LONG, { callbackUri: "http://bot.contoso.com/callback" }),
+    /only to an https:\/\/ URL/,
+  );
+  assert.deepEqual(sent, []);
+});

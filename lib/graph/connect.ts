@@ -12,6 +12,7 @@
 import { decodeAccessToken } from "../auth/claims.ts";
 import type { TokenCredential } from "../auth/credential.ts";
 import { readEnv } from "../auth/env.ts";
+import { isLoopbackHost } from "../auth/host_url.ts";
 import { type CredentialOptions, resolveCredential } from "../auth/resolve_credential.ts";
 import type { Cloud } from "../clouds.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -280,7 +281,7 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
  */
 export function loopbackDefault(graphUrl: string): string {
   const host = new URL(graphUrl).hostname;
-  if (/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(host)) {
+  if (isLoopbackHost(host)) {
     return "http://127.0.0.1:9/graphcall-polls";
   }
   throw new InvalidInputError(

@@ -57,7 +57,7 @@ export type GuardEvent =
   | { type: "left"; at: number; callId: string };
 
 /** Options of {@link guardMeeting}. */
-export interface GuardOptions extends Omit<JoinOptions, "dryRun" | "signal"> {
+export interface GuardOptions extends Omit<JoinOptions, "dryRun" | "signal" | "pollIntervalMs"> {
   /** Ends the guard: it hangs up and returns the summary. */
   signal?: AbortSignal;
   /** Told of every event. */
@@ -207,8 +207,10 @@ export async function guardMeeting(
     if (signal?.aborted) return summary;
     let call: CallHandle;
     try {
+      // The join polls on its own schedule: `pollIntervalMs` here is the roster's.
+      const { pollIntervalMs: _roster, ...join } = options;
       call = await joinMeeting(http, target, {
-        ...options,
+        ...join,
         dryRun: false,
         ...(signal ? { signal } : {}),
       }) as CallHandle;

@@ -10,6 +10,7 @@
 
 import { CallEndedError, GraphcallError, GraphError, InvalidInputError } from "../errors.ts";
 import { adminConsentUrl } from "../fixes.ts";
+import { isLoopbackHost } from "../auth/host_url.ts";
 import { isGuid } from "../identifiers.ts";
 import { CallHandle, type CallResource } from "./call.ts";
 import type { DryRunResult, GraphHttp } from "./graph_http.ts";
@@ -115,7 +116,7 @@ export function checkCallbackUri(value: string, field = "callbackUri"): string {
   } catch {
     throw new InvalidInputError(field, `"${value.slice(0, 80)}" is not a URL`);
   }
-  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(url.hostname);
+  const loopback = isLoopbackHost(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
     throw new InvalidInputError(
       field,

@@ -11,6 +11,7 @@
 
 import { createRemoteJWKSet, jwtVerify } from "npm:jose@^6.2";
 import { InvalidInputError } from "../errors.ts";
+import { readCappedText } from "../http_exchange.ts";
 import type { CallResource } from "./call.ts";
 import type { CallStateSource } from "./meeting_join.ts";
 import type { Participant } from "./roster_match.ts";
@@ -92,32 +93,6 @@ function callIdOf(n: CommsNotification): { callId?: string; roster: boolean } {
   return m ? { callId: decodeURIComponent(m[1]!), roster: !!m[2] } : { roster: false };
 }
 
-async function readCapped(request: Request): Promise<string | undefined> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return undefined;
-  const reader = request.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
-}
-
 /**
  * Starts a listener. Point the join's `callbackUri` at its `url` (or at a tunnel in front of it).
  *
@@ -186,7 +161,7 @@ export async function listenForNotifications(
     } catch (e) {
       return refuse(401, `token refused: ${(e as { code?: string }).code ?? "invalid"}`);
     }
-    const text = await readCapped(request);
+    const text = await readCappedText(request, MAX_BODY_BYTES);
     if (text === undefined) return refuse(413, "body too large");
     let body: { value?: unknown };
     try {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isLoopbackHost } from "../../auth/host_url.ts";
 import { InvalidInputError } from "../../errors.ts";
 import { type JoinLink, parseJoinUrl } from "../../graph/join_url.ts";
 import type { Person } from "../../graph/remove_from_meeting.ts";
@@ -114,7 +115,7 @@ export function personFromKey(key: string): Person {
 
 /** Whether the Graph host is a loopback emulator (graphcall then supplies the callback URI). */
 function onEmulator(graphUrl: string): boolean {
-  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(new URL(graphUrl).hostname);
+  return isLoopbackHost(new URL(graphUrl).hostname);
 }
 
 /**
