@@ -36,7 +36,7 @@ export type {
   JoinProgress,
   MeetingTarget,
 } from "./lib/graph/meeting_join.ts";
-export { PersonNotFoundError } from "./lib/graph/remove_from_meeting.ts";
+export { PersonNotFoundError } from "./lib/graph/person_not_found.ts";
 export type {
   Person,
   PersonResult,
@@ -152,7 +152,7 @@ export type {
   TenantSetupScript,
 } from "./lib/tenant/setup_script.ts";
 export type { TeamsAppOnlyLogin } from "./lib/tenant/policy_command.ts";
-export { diagnose } from "./lib/tenant/doctor.ts";
+export { diagnose } from "./lib/tenant/diagnose.ts";
 export type { DiagnoseOptions } from "./lib/tenant/doctor.ts";
 export type { CheckStatus, DoctorCheck, DoctorReport } from "./lib/tenant/doctor_check.ts";
 export type { ClockSkewLimits } from "./lib/tenant/check_clock.ts";

@@ -1,14 +1,12 @@
 /**
  * Building the credential a recipe describes: reading its files (secret, password, certificate,
- * token), checking them, and making one credential of its kind. The token cache is not applied
- * here (resolve_credential.ts wraps the result).
+ * token), checking them, and making one credential of its kind. Each kind's module is loaded
+ * when a credential of that kind is built, so a process (or `import "mod.ts"`) loads only the one
+ * it uses. The token cache is not applied here (resolve_credential.ts wraps the result).
  *
  * @module
  */
 
-import { loadCertificate } from "./certificate.ts";
-import { CertificateCredential } from "./certificate_credential.ts";
-import { AccessTokenCredential } from "./access_token_credential.ts";
 import type { TokenCredential } from "./credential.ts";
 import type {
   CertificateRecipe,
@@ -17,14 +15,8 @@ import type {
   SecretRecipe,
   TokenRecipe,
 } from "./credential_recipe.ts";
-import {
-  type AssertionSource,
-  FederatedCredential,
-  githubActionsAssertion,
-  tokenFileAssertion,
-} from "./federated_credential.ts";
+import type { AssertionSource } from "./federated_credential.ts";
 import { readSecretFile } from "./secret_file.ts";
-import { SecretCredential } from "./secret_credential.ts";
 import { registerSecret } from "../redact.ts";
 import type { Sleep } from "../sleep.ts";
 
@@ -87,7 +79,10 @@ async function buildSecret(recipe: SecretRecipe, deps: BuildDeps): Promise<Built
     : await readSecretFile(recipe.secret.file, recipe.field, deps.stdin);
   secretHook(deps)(secret);
   return {
-    credential: await SecretCredential.create({ ...common(recipe, deps), clientSecret: secret }),
+    credential: await (await import("./secret_credential.ts")).SecretCredential.create({
+      ...common(recipe, deps),
+      clientSecret: secret,
+    }),
     tenantId: recipe.tenantId,
     clientId: recipe.clientId,
     description: `client secret from ${recipe.from}`,
@@ -102,6 +97,10 @@ async function buildCertificate(
     ? await readSecretFile(recipe.passwordFile, "certificatePasswordFile", deps.stdin)
     : recipe.password;
   if (password !== undefined) secretHook(deps)(password);
+  const [{ loadCertificate }, { CertificateCredential }] = await Promise.all([
+    import("./certificate.ts"),
+    import("./certificate_credential.ts"),
+  ]);
   const certificate = await loadCertificate(
     { ...recipe.source, ...(password !== undefined ? { password } : {}) },
     { ...(deps.now ? { now: deps.now } : {}), field: recipe.field },
@@ -140,7 +139,10 @@ export function resetCallbackIdentities(): void {
   callbackIds = new WeakMap();
 }
 
-function buildFederated(recipe: FederatedRecipe, deps: BuildDeps): BuiltCredential {
+async function buildFederated(recipe: FederatedRecipe, deps: BuildDeps): Promise<BuiltCredential> {
+  const { FederatedCredential, githubActionsAssertion, tokenFileAssertion } = await import(
+    "./federated_credential.ts"
+  );
   const src = recipe.source;
   const cloud = recipe.hosts.cloud;
   let getAssertion: AssertionSource;
@@ -180,6 +182,7 @@ async function buildToken(recipe: TokenRecipe, deps: BuildDeps): Promise<BuiltCr
     ? recipe.token.value
     : await readSecretFile(recipe.token.file, recipe.field, deps.stdin);
   secretHook(deps)(token.trim());
+  const { AccessTokenCredential } = await import("./access_token_credential.ts");
   const credential = await AccessTokenCredential.create({
     token,
     source: recipe.from,
@@ -218,7 +221,7 @@ export async function buildCredential(
     case "certificate":
       return await buildCertificate(recipe, deps);
     case "federated":
-      return buildFederated(recipe, deps);
+      return await buildFederated(recipe, deps);
     case "token":
       return await buildToken(recipe, deps);
   }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { decodeJwt } from "npm:jose@^6.2";
+import { decodeJwtPayload } from "../jwt_payload.ts";
 import { InvalidInputError } from "../errors.ts";
 
 /** The claims graphcall reads from an access token. */
@@ -67,7 +67,7 @@ const num = (v: unknown) => (typeof v === "number" ? v : undefined);
 export function decodeAccessToken(token: string, field = "access token"): AccessTokenClaims {
   let c: Record<string, unknown>;
   try {
-    c = decodeJwt(token.trim()) as Record<string, unknown>;
+    c = decodeJwtPayload(token.trim());
   } catch {
     throw new InvalidInputError(field, "is not a JWT access token (three dot-separated parts)");
   }

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { importPKCS8, SignJWT } from "npm:jose@^6.2";
 import type { LoadedCertificate } from "./certificate.ts";
 import { toBase64 } from "../encoding.ts";
 import { registerSecret } from "../redact.ts";
@@ -49,7 +48,9 @@ function signingKey(cert: LoadedCertificate, alg: AssertionAlgorithm): Promise<C
   let key = byAlg.get(alg);
   if (!key) {
     const pkcs8 = cert.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-    key = importPKCS8(pkcs8, alg);
+    // jose is loaded with the first assertion, not with the module (start-up of non-certificate
+    // paths, and of `import "mod.ts"`, stays free of it).
+    key = import("npm:jose@^6.2").then(({ importPKCS8 }) => importPKCS8(pkcs8, alg));
     byAlg.set(alg, key);
   }
   return key;
@@ -83,6 +84,7 @@ export async function createClientAssertion(
     header.x5c = options.certificate.chain.map((der) => toBase64(der));
   }
   const key = await signingKey(options.certificate, alg);
+  const { SignJWT } = await import("npm:jose@^6.2");
   const jwt = await new SignJWT({})
     .setProtectedHeader(header as { alg: string })
     .setIssuer(options.clientId)

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { decodeJwt } from "npm:jose@^6.2";
+import { decodeJwtPayload } from "../jwt_payload.ts";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "./credential.ts";
 import {
   type AppTokenRequest,
@@ -166,7 +166,7 @@ export interface FederatedCredentialOptions extends AppTokenRequest {
 
 function presented(jwt: string): { issuer: string; subject: string; audience: string } | undefined {
   try {
-    const c = decodeJwt(jwt);
+    const c = decodeJwtPayload(jwt);
     return {
       issuer: String(c.iss ?? ""),
       subject: String(c.sub ?? ""),
@@ -179,7 +179,7 @@ function presented(jwt: string): { issuer: string; subject: string; audience: st
 
 function expiresAt(jwt: string): number | undefined {
   try {
-    const exp = decodeJwt(jwt).exp;
+    const exp = decodeJwtPayload(jwt).exp;
     return typeof exp === "number" ? exp * 1000 : undefined;
   } catch {
     return undefined;

@@ -33,20 +33,14 @@ import {
   joinWithBody,
   type MeetingTarget,
 } from "./meeting_join.ts";
-import {
-  type Person,
-  removeFromMeeting,
-  type RemoveFromMeetingDryRun,
-  type RemoveFromMeetingOptions,
-  type RemoveFromMeetingResult,
+import type {
+  Person,
+  RemoveFromMeetingDryRun,
+  RemoveFromMeetingOptions,
+  RemoveFromMeetingResult,
 } from "./remove_from_meeting.ts";
 import { type DirectoryUser, resolveUser } from "./users.ts";
-import {
-  guardMeeting,
-  type GuardOptions,
-  type GuardRules,
-  type GuardSummary,
-} from "./guard_meeting.ts";
+import type { GuardOptions, GuardRules, GuardSummary } from "./guard_meeting.ts";
 
 /** Options for {@link connect}: the credential, the pipeline's, and the meetings'. */
 export interface ConnectOptions extends CredentialOptions, PipelineOptions {
@@ -241,9 +235,10 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
           "removeMany"
         ],
     joinMeeting: join as GraphClient["joinMeeting"],
+    // The meeting jobs are loaded when first used: importing mod.ts stays cheap.
     removeFromMeeting:
       (async (target, people, o = {}) =>
-        await removeFromMeeting(http, target, people, {
+        await (await import("./remove_from_meeting.ts")).removeFromMeeting(http, target, people, {
           ...o,
           ...await joinContext(o),
         })) as GraphClient["removeFromMeeting"],
@@ -267,7 +262,10 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
       }
     },
     guardMeeting: async (target, rules, o = {}) =>
-      await guardMeeting(http, target, rules, { ...o, ...await joinContext(o) }),
+      await (await import("./guard_meeting.ts")).guardMeeting(http, target, rules, {
+        ...o,
+        ...await joinContext(o),
+      }),
     users: {
       resolve: (upnOrId, o = {}) =>
         resolveUser(http, upnOrId, { lookUpIds: true, ...(o.signal ? { signal: o.signal } : {}) }),

@@ -42,7 +42,7 @@ export interface JoinOptions {
   lobbyTimeoutMs?: number;
   /** Give up waiting for the call to be established after this long, ms (default 60 000). */
   establishTimeoutMs?: number;
-  /** Time between polls of the call's state, ms (default: 50 ms at first, up to 1 s). */
+  /** Time between polls of the call's state, ms (default: 25 ms for 2 s, 100 ms to 10 s, then 1 s). */
   pollIntervalMs?: number;
   /** Notifications of the call's state (a listener), besides polling. */
   notifications?: CallStateSource;
@@ -213,9 +213,13 @@ export async function joinWithBody(
   return call;
 }
 
-/** The poll schedule: 50 ms at first, doubling to 1 s. */
-function pollDelay(polls: number, fixed: number | undefined): number {
-  return fixed ?? Math.min(1000, 50 * 2 ** Math.max(0, polls - 4));
+/**
+ * The poll schedule: every 25 ms for the first 2 s (a join is usually established within a second
+ * or two, and each poll is one small GET), every 100 ms until 10 s, then every second.
+ */
+function pollDelay(waitedMs: number, fixed: number | undefined): number {
+  if (fixed !== undefined) return fixed;
+  return waitedMs < 2000 ? 25 : waitedMs < 10_000 ? 100 : 1000;
 }
 
 function ended(call: CallHandle, resource: Partial<CallResource>): CallEndedError {
@@ -300,7 +304,7 @@ async function waitUntilEstablished(
       }
       const delay = options.notifications && polls > 2
         ? 5000
-        : pollDelay(polls, options.pollIntervalMs);
+        : pollDelay(waited, options.pollIntervalMs);
       const signals = [wake.signal, ...(options.signal ? [options.signal] : [])];
       try {
         await http.sleep(delay, AbortSignal.any(signals));

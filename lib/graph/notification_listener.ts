@@ -9,7 +9,6 @@
  * @module
  */
 
-import { createRemoteJWKSet, jwtVerify } from "npm:jose@^6.2";
 import { InvalidInputError } from "../errors.ts";
 import { readCappedText } from "../http_exchange.ts";
 import type { CallResource } from "./call.ts";
@@ -108,6 +107,7 @@ function callIdOf(n: CommsNotification): { callId?: string; roster: boolean } {
 export async function listenForNotifications(
   options: NotificationListenerOptions,
 ): Promise<NotificationListener> {
+  const { createRemoteJWKSet, jwtVerify } = await import("npm:jose@^6.2");
   const keys = createRemoteJWKSet(await jwksUrl(options.keys));
   const issuer = options.issuer ?? NOTIFICATION_ISSUER;
   const callWatchers = new Map<string, Set<(call: Partial<CallResource>) => void>>();

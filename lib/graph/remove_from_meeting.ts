@@ -36,9 +36,11 @@ import { findInRoster, isSelf, type Participant } from "./roster_match.ts";
 import { isUpn, userPathSegment } from "./user_key.ts";
 import { resolveUser } from "./users.ts";
 import { runPool } from "./worker_pool.ts";
+import { PersonNotFoundError } from "./person_not_found.ts";
+import type { Person, PersonResult, RemoveFromMeetingResult } from "./meeting_result.ts";
 
-/** Whom to remove: a user (UPN or object id), a display name, or a phone number (E.164). */
-export type Person = string | { user: string } | { displayName: string } | { phone: string };
+export { PersonNotFoundError };
+export type { Person, PersonResult, RemoveFromMeetingResult } from "./meeting_result.ts";
 
 /** Options of {@link removeFromMeeting}. */
 export interface RemoveFromMeetingOptions extends Omit<JoinOptions, "dryRun"> {
@@ -52,63 +54,12 @@ export interface RemoveFromMeetingOptions extends Omit<JoinOptions, "dryRun"> {
   onPerson?: (result: PersonResult) => void;
 }
 
-/** What happened to one person. */
-export interface PersonResult {
-  /** The person as asked for. */
-  person: Person;
-  /** `removed` (every match), `notFound`, or `failed` (a removal failed). */
-  outcome: "removed" | "notFound" | "failed";
-  /** The object id a UPN resolved to. */
-  userId?: string;
-  /** The participants that matched, with what happened to each. */
-  participants: {
-    id: string;
-    displayName?: string;
-    outcome: "removed" | "alreadyGone" | "failed";
-    error?: GraphcallError;
-  }[];
-}
-
-/** The outcome of a removal from a meeting. */
-export interface RemoveFromMeetingResult {
-  /** The app's call id (its own leg), now ended. */
-  callId: string;
-  /** The app's participant id in that call. */
-  myParticipantId: string | undefined;
-  /** People in the meeting besides the app, when the roster was read. */
-  rosterSize: number;
-  /** One entry per person asked for, in order. */
-  people: PersonResult[];
-  /** Participants removed. */
-  removed: number;
-  /** Whether the app left the meeting (hung up); false only if the hang-up itself failed. */
-  left: boolean;
-}
-
 /** A dry run of the whole job. */
 export interface RemoveFromMeetingDryRun {
   /** Always true. */
   dryRun: true;
   /** The requests in the order they would be sent. */
   requests: DryRunRequest[];
-}
-
-/** The people were checked; no match for some of them. The result says what was done. */
-export class PersonNotFoundError extends GraphcallError {
-  /** What was done before and besides (the app has left). */
-  readonly result: RemoveFromMeetingResult;
-  /** Creates the error. */
-  constructor(message: string, result: RemoveFromMeetingResult) {
-    super("not_found", message, {
-      remediation: "check the person's UPN, object id or exact display name; list the meeting " +
-        "with: graphcall meeting participants --join-url URL",
-    });
-    this.result = result;
-  }
-  /** A plain object for `--output json`. */
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), rosterSize: this.result.rosterSize };
-  }
 }
 
 type Checked =
