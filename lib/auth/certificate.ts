@@ -1,24 +1,31 @@
 /**
  * Loading an app's certificate credential: the certificate(s) and the private key, from PEM text
  * or files, checked (key matches, within validity) and ready to sign client assertions.
- * `node:crypto` (about 20 ms to load) is imported when the first certificate is loaded, so a
- * script that never uses a certificate does not pay for it.
+ * The common form (a PKCS#8 key beside the certificate, what `graphcall cert new` and
+ * `openssl req -newkey` write) is read with WebCrypto and the DER reader in `x509.ts`;
+ * `node:crypto` (about 15 ms to load) is imported only for PKCS#1, SEC1 and encrypted keys.
  *
  * @module
  */
 
-import type { KeyObject, X509Certificate } from "node:crypto";
 import { InvalidInputError } from "../errors.ts";
-import { digest, parsePemBlocks, toBase64Url, toHex } from "../encoding.ts";
+import { digest, parsePemBlocks, type PemBlock, toBase64Url, toHex } from "../encoding.ts";
 import { registerSecret } from "../redact.ts";
 import { isPkcs12, pemFromPkcs12 } from "./pkcs12.ts";
+import {
+  type CertificateFields,
+  readCertificateFields,
+  readPkcs8RsaNumbers,
+  sameRsaKey,
+} from "./x509.ts";
 
-/** A certificate credential ready for signing. The private key never leaves this object. */
+/**
+ * A certificate credential ready for signing. The private key is not a property: it is held
+ * beside the object (see {@link signingKey}), so printing or serialising it shows no key.
+ */
 export interface LoadedCertificate {
   /** DER bytes of the leaf certificate first, then any chain certificates, in file order. */
   readonly chain: readonly Uint8Array[];
-  /** The private key, as a Node KeyObject (exportable to PKCS#8 for jose). */
-  readonly privateKey: KeyObject;
   /** SHA-1 thumbprint, upper-case hex, as the Azure portal shows it. */
   readonly thumbprintSha1: string;
   /** SHA-256 thumbprint, upper-case hex. */
@@ -94,7 +101,6 @@ export async function loadCertificate(
   source: CertificateSource,
   options: LoadCertificateOptions = {},
 ): Promise<LoadedCertificate> {
-  const nodeCrypto = await import("node:crypto");
   const field = options.field ?? "certificate";
   const where = source.path ?? (source.pfx ? "inline PFX" : "inline PEM");
   registerSecret(source.password);
@@ -135,44 +141,34 @@ export async function loadCertificate(
     );
   }
   const keyWhere = source.keyPath ?? where;
-  const encrypted = keyBlock.label === "ENCRYPTED PRIVATE KEY" ||
-    /Proc-Type:\s*4,ENCRYPTED/.test(keyBlock.text);
-  let privateKey: KeyObject;
+  const pkcs8 = await pkcs8Of(keyBlock, password, field, keyWhere);
+  let rsa;
   try {
-    privateKey = nodeCrypto.createPrivateKey(
-      encrypted
-        ? { key: keyBlock.text, format: "pem", passphrase: password ?? "" }
-        : { key: keyBlock.text, format: "pem" },
-    );
+    rsa = readPkcs8RsaNumbers(pkcs8);
   } catch {
-    // The cause is dropped on purpose: OpenSSL texts can quote key material.
-    throw new InvalidInputError(
-      field,
-      encrypted
-        ? password === undefined
-          ? `${keyWhere}: the private key is encrypted and no password was given; set ` +
-            `AZURE_CLIENT_CERTIFICATE_PASSWORD or the certificatePasswordFile option`
-          : `${keyWhere}: the private key is encrypted and the password is wrong`
-        : `${keyWhere}: the private key could not be read (expected PKCS#8 "BEGIN PRIVATE KEY", ` +
-          `PKCS#1 "BEGIN RSA PRIVATE KEY" or "BEGIN ENCRYPTED PRIVATE KEY")`,
-    );
+    throw unreadableKey(field, keyWhere);
   }
-  if (privateKey.asymmetricKeyType !== "rsa") {
-    throw new InvalidInputError(field, `${where}: the private key must be RSA`);
+  if (!rsa) throw new InvalidInputError(field, `${where}: the private key must be RSA`);
+  // Importing checks the key material itself; the key is kept for the RS256 assertions.
+  let rs256: CryptoKey;
+  try {
+    rs256 = await importKey(pkcs8, "RS256");
+  } catch {
+    throw unreadableKey(field, keyWhere);
   }
 
   const chain = certBlocks.map((b) => b.der);
-  let leaf: X509Certificate | undefined;
+  let leaf: CertificateFields | undefined;
   for (const block of certBlocks) {
-    let cert: X509Certificate;
+    let cert: CertificateFields;
     try {
-      cert = new nodeCrypto.X509Certificate(block.text);
+      cert = readCertificateFields(block.der);
     } catch (e) {
       throw new InvalidInputError(field, `${where}: a certificate could not be parsed`, {
         cause: e,
       });
     }
-    if (cert.checkPrivateKey(privateKey)) {
+    if (cert.rsaPublicKey && sameRsaKey(cert.rsaPublicKey, rsa)) {
       leaf = cert;
       // Put the leaf first, keep the others in order.
       chain.splice(chain.indexOf(block.der), 1);
@@ -188,8 +184,7 @@ export async function loadCertificate(
       } in ${where}`,
     );
   }
-  const notBefore = new Date(leaf.validFrom);
-  const notAfter = new Date(leaf.validTo);
+  const { notBefore, notAfter } = leaf;
   const now = options.now?.() ?? Date.now();
   if (!options.allowOutsideValidity) {
     if (now < notBefore.getTime()) {
@@ -209,16 +204,95 @@ export async function loadCertificate(
   const der = chain[0]!;
   const sha1 = await digest("SHA-1", der);
   const sha256 = await digest("SHA-256", der);
-  return {
+  const loaded: LoadedCertificate = {
     chain,
-    privateKey,
     thumbprintSha1: toHex(sha1),
     thumbprintSha256: toHex(sha256),
     x5t: toBase64Url(sha1),
     x5tS256: toBase64Url(sha256),
-    subject: leaf.subject.replace(/\n/g, ", "),
+    subject: leaf.subject,
     notBefore,
     notAfter,
     source: where,
   };
+  privateKeys.set(loaded, { pkcs8, imported: new Map([["RS256", Promise.resolve(rs256)]]) });
+  return loaded;
+}
+
+/** The algorithms of the client assertion. */
+export type SigningAlgorithm = "PS256" | "RS256";
+
+/** The private key of each loaded certificate (PKCS#8), and its imports per algorithm. */
+const privateKeys = new WeakMap<
+  LoadedCertificate,
+  { pkcs8: Uint8Array; imported: Map<SigningAlgorithm, Promise<CryptoKey>> }
+>();
+
+/**
+ * The certificate's private key as a non-extractable WebCrypto key for `algorithm` (imported once
+ * per algorithm).
+ */
+export function signingKey(
+  certificate: LoadedCertificate,
+  algorithm: SigningAlgorithm,
+): Promise<CryptoKey> {
+  const held = privateKeys.get(certificate);
+  if (!held) {
+    return Promise.reject(new TypeError("not a certificate returned by loadCertificate"));
+  }
+  let key = held.imported.get(algorithm);
+  if (!key) held.imported.set(algorithm, key = importKey(held.pkcs8, algorithm));
+  return key;
+}
+
+function importKey(pkcs8: Uint8Array, algorithm: SigningAlgorithm): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
+    "pkcs8",
+    pkcs8 as BufferSource,
+    { name: algorithm === "PS256" ? "RSA-PSS" : "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+}
+
+/**
+ * The key as PKCS#8 DER. A `PRIVATE KEY` block already is; PKCS#1, SEC1 and encrypted keys are
+ * read by `node:crypto`, loaded for them alone.
+ */
+async function pkcs8Of(
+  block: PemBlock,
+  password: string | undefined,
+  field: string,
+  keyWhere: string,
+): Promise<Uint8Array> {
+  if (block.label === "PRIVATE KEY") return block.der;
+  const encrypted = block.label === "ENCRYPTED PRIVATE KEY" ||
+    /Proc-Type:\s*4,ENCRYPTED/.test(block.text);
+  const { createPrivateKey } = await import("node:crypto");
+  try {
+    const key = createPrivateKey(
+      encrypted
+        ? { key: block.text, format: "pem", passphrase: password ?? "" }
+        : { key: block.text, format: "pem" },
+    );
+    return new Uint8Array(key.export({ format: "der", type: "pkcs8" }));
+  } catch {
+    // The cause is dropped on purpose: OpenSSL texts can quote key material.
+    if (!encrypted) throw unreadableKey(field, keyWhere);
+    throw new InvalidInputError(
+      field,
+      password === undefined
+        ? `${keyWhere}: the private key is encrypted and no password was given; set ` +
+          `AZURE_CLIENT_CERTIFICATE_PASSWORD or the certificatePasswordFile option`
+        : `${keyWhere}: the private key is encrypted and the password is wrong`,
+    );
+  }
+}
+
+function unreadableKey(field: string, keyWhere: string): InvalidInputError {
+  return new InvalidInputError(
+    field,
+    `${keyWhere}: the private key could not be read (expected PKCS#8 "BEGIN PRIVATE KEY", ` +
+      `PKCS#1 "BEGIN RSA PRIVATE KEY" or "BEGIN ENCRYPTED PRIVATE KEY")`,
+  );
 }

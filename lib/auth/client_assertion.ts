@@ -7,12 +7,12 @@
  * @module
  */
 
-import type { LoadedCertificate } from "./certificate.ts";
+import { type LoadedCertificate, type SigningAlgorithm, signingKey } from "./certificate.ts";
 import { toBase64 } from "../encoding.ts";
 import { registerSecret } from "../redact.ts";
 
 /** The two header/algorithm pairs Entra accepts. */
-export type AssertionAlgorithm = "PS256" | "RS256";
+export type AssertionAlgorithm = SigningAlgorithm;
 
 /** Options for {@link createClientAssertion}. */
 export interface ClientAssertionOptions {
@@ -38,22 +38,6 @@ export interface ClientAssertion {
   readonly jwt: string;
   /** Its `exp`, in milliseconds since the epoch. */
   readonly expiresAt: number;
-}
-
-const importedKeys = new WeakMap<LoadedCertificate, Map<AssertionAlgorithm, Promise<CryptoKey>>>();
-
-function signingKey(cert: LoadedCertificate, alg: AssertionAlgorithm): Promise<CryptoKey> {
-  let byAlg = importedKeys.get(cert);
-  if (!byAlg) importedKeys.set(cert, byAlg = new Map());
-  let key = byAlg.get(alg);
-  if (!key) {
-    const pkcs8 = cert.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-    // jose is loaded with the first assertion, not with the module (start-up of non-certificate
-    // paths, and of `import "mod.ts"`, stays free of it).
-    key = import("npm:jose@^6.2").then(({ importPKCS8 }) => importPKCS8(pkcs8, alg));
-    byAlg.set(alg, key);
-  }
-  return key;
 }
 
 /**
@@ -84,7 +68,7 @@ export async function createClientAssertion(
     header.x5c = options.certificate.chain.map((der) => toBase64(der));
   }
   const key = await signingKey(options.certificate, alg);
-  const { SignJWT } = await import("npm:jose@^6.2");
+  const { SignJWT } = await import("npm:jose@^6.2/jwt/sign");
   const jwt = await new SignJWT({})
     .setProtectedHeader(header as { alg: string })
     .setIssuer(options.clientId)

@@ -9,29 +9,20 @@
 
 import { type CallEndInfo, GraphcallError, GraphError } from "../errors.ts";
 import type { BulkDryRunResult, BulkRemoveOptions, BulkRemoveResult } from "./bulk_result.ts";
-import { removeMany } from "./bulk_remove.ts";
 import type { DryRunResult, GraphHttp, ResponseMeta } from "./graph_http.ts";
 import { checkId } from "./ids.ts";
 import type { IdentitySet } from "./identities.ts";
-import {
-  buildInviteBody,
-  checkClientContext,
-  checkInviteBody,
-  type InviteBody,
-  type InviteOptions,
-  type InviteParticipantsOperation,
-  type InviteResult,
+import type {
+  InviteBody,
+  InviteOptions,
+  InviteParticipantsOperation,
+  InviteResult,
 } from "./invite.ts";
 import { listPages } from "./pages.ts";
-import { type FindCriteria, findInRoster, type Participant } from "./roster_match.ts";
-import { resolveUser } from "./users.ts";
+import type { FindCriteria, Participant } from "./roster_match.ts";
 import { removeHeaders, type RemoveOptions, type RemoveResult } from "./remove.ts";
 import { isDryRun, type OperationCall, runOperation } from "./run_operation.ts";
-import {
-  waitForInvite,
-  type WaitForInviteOptions,
-  type WaitForInviteResult,
-} from "./wait_for_invite.ts";
+import type { WaitForInviteOptions, WaitForInviteResult } from "./wait_for_invite.ts";
 
 export type { FindCriteria, Participant } from "./roster_match.ts";
 
@@ -219,6 +210,7 @@ export class CallHandle {
     identities: IdentitySet[],
     options: InviteOptions = {},
   ): Promise<InviteResult | DryRunResult> {
+    const { buildInviteBody } = await import("./invite.ts");
     return await this.#invite(buildInviteBody(identities, options), options);
   }
 
@@ -230,6 +222,7 @@ export class CallHandle {
     body: unknown,
     options: InviteOptions = {},
   ): Promise<InviteResult | DryRunResult> {
+    const { checkInviteBody } = await import("./invite.ts");
     return await this.#invite(checkInviteBody(body, this.#http.version), options);
   }
 
@@ -266,11 +259,12 @@ export class CallHandle {
    * Waits until an invitation is completed or failed (decline, no answer, cancelled), or the
    * time runs out; the result carries the operation's `resultInfo`.
    */
-  waitForInvite(
+  async waitForInvite(
     invitation: InviteResult | string,
     options: WaitForInviteOptions = {},
   ): Promise<WaitForInviteResult> {
-    return waitForInvite(this.#http, this.id, invitation, options);
+    const { waitForInvite } = await import("./wait_for_invite.ts");
+    return await waitForInvite(this.#http, this.id, invitation, options);
   }
 
   /** Lists the call's participants, following `@odata.nextLink`. */
@@ -322,6 +316,7 @@ export class CallHandle {
   mute(participantId: string, options?: MuteOptions): Promise<MuteResult>;
   async mute(participantId: string, options: MuteOptions = {}): Promise<MuteResult | DryRunResult> {
     const pid = checkId(participantId, "participantId");
+    const { checkClientContext } = await import("./invite.ts");
     const clientContext = checkClientContext(options.clientContext);
     const r = await this.#run<MuteResult["operation"]>({
       name: "mute",
@@ -461,6 +456,7 @@ export class CallHandle {
   ): Promise<Participant[]> {
     let wanted = criteria;
     if (criteria.user !== undefined) {
+      const { resolveUser } = await import("./users.ts");
       const found = await resolveUser(this.#http, criteria.user, {
         field: "user",
         ...(options.signal ? { signal: options.signal } : {}),
@@ -471,6 +467,7 @@ export class CallHandle {
     for await (const p of this.participants(options.signal ? { signal: options.signal } : {})) {
       roster.push(p);
     }
+    const { findInRoster } = await import("./roster_match.ts");
     return findInRoster(roster, wanted, {
       myParticipantId: this.myParticipantId,
       appId: options.appId ?? this.#http.clientId,
@@ -491,6 +488,7 @@ export class CallHandle {
     if (!Array.isArray(participantIds)) {
       throw new GraphcallError("invalid_input", "participantIds: must be an array");
     }
+    const { removeMany } = await import("./bulk_remove.ts");
     return await removeMany(
       this.#http,
       () => this,

@@ -23,23 +23,16 @@ import type {
   BulkRemoveResult,
   RemovalItem,
 } from "./bulk_result.ts";
-import { removeMany } from "./bulk_remove.ts";
 import { CallHandle, type Participant } from "./call.ts";
 import { type DryRunResult, GraphHttp, type PipelineOptions } from "./graph_http.ts";
-import {
-  checkCallbackUri,
-  joinMeeting,
-  type JoinOptions,
-  joinWithBody,
-  type MeetingTarget,
-} from "./meeting_join.ts";
+import type { JoinOptions, MeetingTarget } from "./meeting_join.ts";
 import type {
   Person,
   RemoveFromMeetingDryRun,
   RemoveFromMeetingOptions,
   RemoveFromMeetingResult,
 } from "./remove_from_meeting.ts";
-import { type DirectoryUser, resolveUser } from "./users.ts";
+import type { DirectoryUser } from "./users.ts";
 import type { GuardOptions, GuardRules, GuardSummary } from "./guard_meeting.ts";
 
 /** Options for {@link connect}: the credential, the pipeline's, and the meetings'. */
@@ -199,6 +192,8 @@ export interface GraphClient {
  * ```
  */
 export async function connect(options: ConnectOptions = {}): Promise<GraphClient> {
+  // What only some jobs use (meetings, bulk removal, the directory, the guard) is loaded on first
+  // use: importing mod.ts, and a one-shot CLI run, load only the call path.
   const resolved = await resolveCredential(options);
   const http = new GraphHttp({
     graphUrl: resolved.graphUrl,
@@ -210,7 +205,7 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
   const callbackUri = options.callbackUri ?? readEnv("GRAPHCALL_CALLBACK_URI", options.env);
   /** What every join needs besides the link: the callback URI and the tenant. */
   const joinContext = async (given: JoinOptions) => ({
-    callbackUri: checkCallbackUri(
+    callbackUri: (await meetings()).checkCallbackUri(
       given.callbackUri ?? callbackUri ?? loopbackDefault(resolved.graphUrl),
       given.callbackUri ? "callbackUri" : callbackUri ? "GRAPHCALL_CALLBACK_URI" : "callbackUri",
     ),
@@ -220,7 +215,7 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
         : decodeAccessToken((await resolved.credential.getToken()).token).tid ?? resolved.tenantId),
   });
   const join = async (target: MeetingTarget, o: JoinOptions = {}) =>
-    await joinMeeting(http, target, { ...o, ...await joinContext(o) });
+    await (await meetings()).joinMeeting(http, target, { ...o, ...await joinContext(o) });
   return {
     cloud: resolved.cloud,
     tenantId: resolved.tenantId,
@@ -230,12 +225,14 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
     credential: resolved.credential,
     call: (callId: string) => new CallHandle(http, callId),
     removeMany:
-      ((items: RemovalItem[], o?: BulkRemoveOptions) =>
-        removeMany(http, (callId) => new CallHandle(http, callId), items, o)) as GraphClient[
-          "removeMany"
-        ],
+      (async (items: RemovalItem[], o?: BulkRemoveOptions) =>
+        await (await import("./bulk_remove.ts")).removeMany(
+          http,
+          (callId) => new CallHandle(http, callId),
+          items,
+          o,
+        )) as GraphClient["removeMany"],
     joinMeeting: join as GraphClient["joinMeeting"],
-    // The meeting jobs are loaded when first used: importing mod.ts stays cheap.
     removeFromMeeting:
       (async (target, people, o = {}) =>
         await (await import("./remove_from_meeting.ts")).removeFromMeeting(http, target, people, {
@@ -243,7 +240,7 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
           ...await joinContext(o),
         })) as GraphClient["removeFromMeeting"],
     joinWithBody: async (body, o = {}) =>
-      await joinWithBody(http, body, { ...o, dryRun: false }) as CallHandle,
+      await (await meetings()).joinWithBody(http, body, { ...o, dryRun: false }) as CallHandle,
     meetingRoster: async (target, o = {}) => {
       const call = await join(target, {
         ...o,
@@ -267,11 +264,17 @@ export async function connect(options: ConnectOptions = {}): Promise<GraphClient
         ...await joinContext(o),
       }),
     users: {
-      resolve: (upnOrId, o = {}) =>
-        resolveUser(http, upnOrId, { lookUpIds: true, ...(o.signal ? { signal: o.signal } : {}) }),
+      resolve: async (upnOrId, o = {}) =>
+        await (await import("./users.ts")).resolveUser(http, upnOrId, {
+          lookUpIds: true,
+          ...(o.signal ? { signal: o.signal } : {}),
+        }),
     },
   };
 }
+
+/** The meeting-join module, loaded on the first join. */
+const meetings = () => import("./meeting_join.ts");
 
 /**
  * The callback URI when none is given: against a loopback emulator, a loopback address where

@@ -107,7 +107,10 @@ function callIdOf(n: CommsNotification): { callId?: string; roster: boolean } {
 export async function listenForNotifications(
   options: NotificationListenerOptions,
 ): Promise<NotificationListener> {
-  const { createRemoteJWKSet, jwtVerify } = await import("npm:jose@^6.2");
+  const [{ createRemoteJWKSet }, { jwtVerify }] = await Promise.all([
+    import("npm:jose@^6.2/jwks/remote"),
+    import("npm:jose@^6.2/jwt/verify"),
+  ]);
   const keys = createRemoteJWKSet(await jwksUrl(options.keys));
   const issuer = options.issuer ?? NOTIFICATION_ISSUER;
   const callWatchers = new Map<string, Set<(call: Partial<CallResource>) => void>>();
