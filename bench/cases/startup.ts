@@ -110,8 +110,8 @@ export async function benchStartup(ctx: BenchContext): Promise<{ section: Sectio
         "Time is from spawn to exit, measured by the parent process.",
         "`--version` and `--help` are answered in cli.ts without loading the command parser. " +
         "`participant remove --help` goes through the parser, as every real command does (see " +
-        "3. One removal); the CLI's parser is being rewritten on its own branch, and this row " +
-        "measures whatever cli.ts of this checkout loads.",
+        "3. One removal). They run in the repository, so its deno.json applies (dynamic imports " +
+        "loaded lazily; see bench/PERFORMANCE.md).",
       ],
     },
     goal,
