@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { CloudName } from "../clouds.ts";
 import type { TokenCache } from "../auth/token_cache.ts";
 import type { CallHandle } from "../graph/call.ts";
 import type { GraphClient } from "../graph/connect.ts";
@@ -62,14 +63,22 @@ export async function dryRunCall(
   io: Io,
   callId: string,
 ): Promise<CallHandle> {
-  const { cloud, graphUrl } = resolveHosts(connectOptionsFrom(options, io));
-  const [{ GraphHttp }, { CallHandle }] = await Promise.all([
-    import("../graph/graph_http.ts"),
+  const [http, { CallHandle }] = await Promise.all([
+    refusingPipeline(options, resolveHosts(connectOptionsFrom(options, io))),
     import("../graph/call.ts"),
   ]);
-  const http = new GraphHttp({
-    graphUrl,
-    cloud: cloud.name,
+  return new CallHandle(http, callId);
+}
+
+/** A Graph pipeline whose credential refuses to be asked: with it, nothing can be sent. */
+async function refusingPipeline(
+  options: GlobalOptions,
+  hosts: { cloud: { name: CloudName }; graphUrl: string },
+): Promise<import("../graph/graph_http.ts").GraphHttp> {
+  const { GraphHttp } = await import("../graph/graph_http.ts");
+  return new GraphHttp({
+    graphUrl: hosts.graphUrl,
+    cloud: hosts.cloud.name,
     ...runtimeOptionsFrom(options),
     credential: {
       kind: "none",
@@ -78,7 +87,6 @@ export async function dryRunCall(
         Promise.reject(new GraphcallError("internal", "--what-if must not ask for a token")),
     },
   });
-  return new CallHandle(http, callId);
 }
 
 /**
@@ -91,19 +99,9 @@ export async function dryRunGraph(options: GlobalOptions, io: Io): Promise<{
   callbackUri: string | undefined;
 }> {
   const connect = connectOptionsFrom(options, io);
-  const { cloud, graphUrl } = resolveHosts(connect);
-  const { GraphHttp } = await import("../graph/graph_http.ts");
-  const http = new GraphHttp({
-    graphUrl,
-    cloud: cloud.name,
-    ...runtimeOptionsFrom(options),
-    credential: {
-      kind: "none",
-      source: "--what-if (sends nothing)",
-      getToken: () =>
-        Promise.reject(new GraphcallError("internal", "--what-if must not ask for a token")),
-    },
-  });
+  const hosts = resolveHosts(connect);
+  const { graphUrl } = hosts;
+  const http = await refusingPipeline(options, hosts);
   let callbackUri = io.env("GRAPHCALL_CALLBACK_URI");
   if (!callbackUri) {
     try {
