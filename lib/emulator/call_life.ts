@@ -55,6 +55,28 @@ export interface CallLife {
   chainId: string;
 }
 
+/**
+ * The life of a call that was established before anyone asked: a call seeded from state, or a
+ * seeded call without a life when it is hung up. No lobby, no keep-alive timeout, no callback.
+ */
+export function establishedLife(tenantId: string, myParticipantId: string): CallLife {
+  return {
+    state: "established",
+    tenantId,
+    createdAt: 0,
+    readyAt: 0,
+    inLobby: false,
+    myParticipantId,
+    callbackUri: null,
+    keepAlive: false,
+    lastKeepAliveAt: 0,
+    resultInfo: null,
+    endedAt: null,
+    echo: {},
+    chainId: crypto.randomUUID(),
+  };
+}
+
 /** The end reasons the emulator uses (Graph's call-delete end-code table). */
 export const END = Object.freeze(
   {

@@ -16,6 +16,7 @@ import {
   type CallLife,
   DEFAULT_LIFE,
   END,
+  establishedLife,
   type LifeSettings,
   nextTransition,
   type ResultInfo,
@@ -247,21 +248,7 @@ export class CallRuntime {
   hangUp(tenant: EmulatedTenant, call: EmulatedCall): void {
     if (!call.life) {
       // A seeded call without a life: it ends like any other.
-      call.life = {
-        state: "established",
-        tenantId: tenant.id,
-        createdAt: 0,
-        readyAt: 0,
-        inLobby: false,
-        myParticipantId: "",
-        callbackUri: null,
-        keepAlive: false,
-        lastKeepAliveAt: 0,
-        resultInfo: null,
-        endedAt: null,
-        echo: {},
-        chainId: crypto.randomUUID(),
-      };
+      call.life = establishedLife(tenant.id, "");
     }
     this.#end(tenant, call, END.hungUp, true);
   }

@@ -17,7 +17,13 @@
 
 import type { CallRuntime } from "./call_runtime.ts";
 import { callJson } from "./call_json.ts";
-import { graphError, graphHeaders, graphJson, type GraphRequestIds } from "./graph_errors.ts";
+import {
+  graphError,
+  graphHeaders,
+  graphJson,
+  type GraphRequestIds,
+  readJsonBody,
+} from "./graph_errors.ts";
 import type { Caller } from "./graph_auth.ts";
 import { findMeeting, type JoinTarget } from "./meetings.ts";
 import type { EmulatedCall } from "./state.ts";
@@ -78,17 +84,9 @@ export function callbackRefusal(uri: unknown): string | undefined {
 
 /** `POST /communications/calls`: joins a seeded meeting. */
 export async function joinMeeting(c: CallsContext, request: Request): Promise<Response> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
-    await request.body?.cancel();
-    return graphError(415, "UnsupportedMediaType", "Content-Type must be application/json.", c.ids);
-  }
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return bad(c, "The request body is not valid JSON.");
-  }
+  const read = await readJsonBody(request, c.ids, "The request body is not valid JSON.");
+  if (read instanceof Response) return read;
+  const { body } = read;
   if (!isObject(body)) return bad(c, "The request body must be a call object.");
   const tenant = c.caller.tenant;
   if (body.tenantId !== undefined && body.tenantId !== null) {

@@ -46,6 +46,27 @@ export function graphError(
   );
 }
 
+/**
+ * The JSON body of a POST, or the Graph error to answer instead: 415 unless the Content-Type is
+ * `application/json` (the body is then not read), 400 `invalidJson` when it does not parse.
+ */
+export async function readJsonBody(
+  request: Request,
+  ids: GraphRequestIds,
+  invalidJson: string,
+): Promise<{ body: unknown } | Response> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    await request.body?.cancel();
+    return graphError(415, "UnsupportedMediaType", "Content-Type must be application/json.", ids);
+  }
+  try {
+    return { body: await request.json() };
+  } catch {
+    return graphError(400, "BadRequest", invalidJson, ids);
+  }
+}
+
 /** A Graph JSON answer with Graph's `Content-Type` and the request ids. */
 export function graphJson(
   body: unknown,

@@ -8,7 +8,13 @@
  */
 
 import type { CallRuntime } from "./call_runtime.ts";
-import { graphError, graphHeaders, graphJson, type GraphRequestIds } from "./graph_errors.ts";
+import {
+  graphError,
+  graphHeaders,
+  graphJson,
+  type GraphRequestIds,
+  readJsonBody,
+} from "./graph_errors.ts";
 import { checkInviteBody, createInvitation } from "./graph_invite.ts";
 import {
   parseFilter,
@@ -252,17 +258,9 @@ export async function inviteParticipants(
   c: ParticipantsContext,
   request: Request,
 ): Promise<Response> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
-    await request.body?.cancel();
-    return graphError(415, "UnsupportedMediaType", "Content-Type must be application/json.", c.ids);
-  }
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return graphError(400, "BadRequest", "The request body is not valid JSON.", c.ids);
-  }
+  const read = await readJsonBody(request, c.ids, "The request body is not valid JSON.");
+  if (read instanceof Response) return read;
+  const { body } = read;
   const refusal = checkInviteBody(body, c.version, c.inviteLimit);
   if (refusal) return graphError(refusal.status, refusal.code, refusal.message, c.ids);
   const op = createInvitation(

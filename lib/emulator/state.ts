@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { getCloud } from "../clouds.ts";
 import type { CloudName } from "../clouds.ts";
 import { InvalidInputError } from "../errors.ts";
-import type { CallState, ResultInfo } from "./call_life.ts";
+import { type CallState, establishedLife, type ResultInfo } from "./call_life.ts";
 import {
   type AttendeeSpec,
   buildMeeting,
@@ -546,21 +546,7 @@ export class EmulatorState {
         appId,
         participants: meeting.participants,
         meetingId: meeting.id,
-        life: {
-          state: "established",
-          tenantId: tenant.id,
-          createdAt: 0,
-          readyAt: 0,
-          inLobby: false,
-          myParticipantId,
-          callbackUri: null,
-          keepAlive: false,
-          lastKeepAliveAt: 0,
-          resultInfo: null,
-          endedAt: null,
-          echo: {},
-          chainId: crypto.randomUUID(),
-        },
+        life: establishedLife(tenant.id, myParticipantId),
       };
       meeting.calls.add(live);
       tenant.calls.set(call.id, live);
