@@ -10,6 +10,8 @@
 import { InvalidInputError } from "../errors.ts";
 import { checkId } from "../graph/ids.ts";
 import type { Io } from "./io.ts";
+import { list, text } from "./raw_options.ts";
+import type { RawOptions } from "./spec.ts";
 import type { JournalContents } from "./journal.ts";
 import {
   agreeOnCall,
@@ -34,6 +36,16 @@ export interface TargetFlags {
   resume?: string;
   /** `--all-except-self` (`participant remove`): no participant is named. */
   allExceptSelf?: boolean;
+}
+
+/** The four ways of naming a call and its participants, as the participant commands read them. */
+export function participantTargetFlags(raw: RawOptions): TargetFlags {
+  return {
+    call: text(raw, "call"),
+    participant: list(raw, "participant"),
+    participantUrl: list(raw, "participantUrl"),
+    inputObject: text(raw, "inputObject"),
+  };
 }
 
 /** How many participants the command acts on. */

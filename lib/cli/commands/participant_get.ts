@@ -7,9 +7,9 @@
 
 import { defineCommand } from "../command.ts";
 import { markdownTable } from "../github_actions.ts";
-import { list, text } from "../raw_options.ts";
+import { text } from "../raw_options.ts";
 import { renderDryRuns, table } from "../render.ts";
-import { gatherTargets } from "../targets.ts";
+import { gatherTargets, participantTargetFlags } from "../targets.ts";
 import { notFoundInCall } from "./participant_common.ts";
 import { describeParticipant, parseSelect } from "./participant_read_common.ts";
 
@@ -30,12 +30,7 @@ export interface GetOptions {
 export default defineCommand<GetOptions>({
   async parse(raw, { io }) {
     const { callId, participantIds } = await gatherTargets(
-      {
-        call: text(raw, "call"),
-        participant: list(raw, "participant"),
-        participantUrl: list(raw, "participantUrl"),
-        inputObject: text(raw, "inputObject"),
-      },
+      participantTargetFlags(raw),
       io,
       { command: COMMAND, count: "one" },
     );

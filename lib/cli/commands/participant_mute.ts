@@ -10,10 +10,10 @@ import { defineCommand } from "../command.ts";
 import { confirmAction, declined } from "../confirm.ts";
 import { markdownTable } from "../github_actions.ts";
 import { readJsonArgument } from "../participant_input.ts";
-import { flag, list, text } from "../raw_options.ts";
+import { flag, text } from "../raw_options.ts";
 import { renderDryRuns } from "../render.ts";
 import { sanitise } from "../sanitise.ts";
-import { gatherTargets } from "../targets.ts";
+import { gatherTargets, participantTargetFlags } from "../targets.ts";
 import { notFoundInCall } from "./participant_common.ts";
 
 const COMMAND = "participant mute";
@@ -37,12 +37,7 @@ export interface MuteOptions {
 export default defineCommand<MuteOptions>({
   async parse(raw, { io }) {
     const { callId, participantIds } = await gatherTargets(
-      {
-        call: text(raw, "call"),
-        participant: list(raw, "participant"),
-        participantUrl: list(raw, "participantUrl"),
-        inputObject: text(raw, "inputObject"),
-      },
+      participantTargetFlags(raw),
       io,
       { command: COMMAND, count: "one" },
     );

@@ -16,7 +16,7 @@ import { parseHeaders } from "../participant_input.ts";
 import { flag, list, text } from "../raw_options.ts";
 import { renderDryRuns, table } from "../render.ts";
 import { sanitise } from "../sanitise.ts";
-import { gatherTargets, type Targets } from "../targets.ts";
+import { gatherTargets, participantTargetFlags, type Targets } from "../targets.ts";
 import type { BulkRunResult } from "../bulk_run.ts";
 import {
   bulkResult,
@@ -76,10 +76,7 @@ export default defineCommand<RemoveOptions>({
     }
     const targets = await gatherTargets(
       {
-        call: text(raw, "call"),
-        participant: list(raw, "participant"),
-        participantUrl: list(raw, "participantUrl"),
-        inputObject: text(raw, "inputObject"),
+        ...participantTargetFlags(raw),
         from: text(raw, "from"),
         resume,
         allExceptSelf,
